@@ -1,0 +1,48 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+const MiB = 1024 * 1024;
+
+/** Every setting, with its default. docs/configuration.md documents the same keys. */
+export const ConfigSchema = Type.Object(
+  {
+    host: Type.String({ minLength: 1, default: '127.0.0.1' }),
+    port: Type.Integer({ minimum: 0, maximum: 65535, default: 4873 }),
+    dataDir: Type.String({ minLength: 1, default: './.data' }),
+    /** Where the registry is mounted, e.g. `/npm`. */
+    basePath: Type.String({ pattern: '^/([A-Za-z0-9._~-]+(/[A-Za-z0-9._~-]+)*)?$', default: '/' }),
+    /** The URL clients use; tarball URLs are built from it. Null: from each request's Host. */
+    publicUrl: Type.Union([Type.String({ pattern: '^https?://[^\\s]+$' }), Type.Null()], { default: null }),
+    logLevel: Type.Union(
+      ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+      { default: 'info' },
+    ),
+    /** closed: operators add users (default); open: `npm adduser` creates accounts. */
+    registration: Type.Union([Type.Literal('closed'), Type.Literal('open')], { default: 'closed' }),
+    limits: Type.Object(
+      {
+        bodyBytes: Type.Integer({ minimum: 1024, default: 96 * MiB }),
+        tarballBytes: Type.Integer({ minimum: 1024, default: 64 * MiB }),
+        unpackedBytes: Type.Integer({ minimum: 1024, default: 512 * MiB }),
+        tarEntries: Type.Integer({ minimum: 1, default: 50_000 }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    security: Type.Object(
+      {
+        /** RFC 9116 Contact URIs (mailto:, https:, tel:). */
+        contact: Type.Array(Type.String({ pattern: '^(mailto|https|tel):\\S+$' }), { default: [] }),
+        /** Where the policy lives if not served by the registry itself. */
+        policyUrl: Type.Union([Type.String({ pattern: '^https://\\S+$' }), Type.Null()], { default: null }),
+        /** A Markdown or text file served at /-/security/policy instead of the default policy. */
+        policyFile: Type.Union([Type.String({ minLength: 1 }), Type.Null()], { default: null }),
+        /** security.txt Expires; null: one year after start. */
+        expires: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { default: null }),
+        preferredLanguages: Type.Array(Type.String({ pattern: '^[A-Za-z]{2,3}(-[A-Za-z0-9]+)*$' }), { default: ['en'] }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export type Config = Static<typeof ConfigSchema>;

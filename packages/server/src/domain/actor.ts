@@ -1,0 +1,23 @@
+/** Who is asking. Every service entry point takes one; no path skips authorization. */
+export interface UserIdentity {
+  readonly id: number;
+  readonly name: string;
+  readonly email: string;
+  readonly isAdmin: boolean;
+}
+
+/** What a token may do (AUTHZ-1a). Empty package and scope lists mean "every package". */
+export interface TokenGrant {
+  readonly id: string;
+  readonly readOnly: boolean;
+  readonly packages: readonly string[];
+  readonly scopes: readonly string[];
+  readonly expiresAt: Date | null;
+}
+
+export type Actor =
+  | { readonly kind: 'anonymous' }
+  | { readonly kind: 'user'; readonly user: UserIdentity; readonly via: 'token'; readonly token: TokenGrant }
+  | { readonly kind: 'user'; readonly user: UserIdentity; readonly via: 'password' | 'operator' };
+
+export const ANONYMOUS: Actor = Object.freeze({ kind: 'anonymous' });

@@ -1,0 +1,51 @@
+/**
+ * The one error type of the registry. Callers branch on `code`, never on message text.
+ * The HTTP status and the body the npm CLI prints are decided by `error-table.ts`.
+ */
+export type ErrorCode =
+  | 'E_BAD_REQUEST'
+  | 'E_INVALID_JSON'
+  | 'E_INVALID_NAME'
+  | 'E_INVALID_VERSION'
+  | 'E_INVALID_PACKAGE'
+  | 'E_INTEGRITY_MISMATCH'
+  | 'E_TARBALL_INVALID'
+  | 'E_TARBALL_UNSAFE'
+  | 'E_MANIFEST_MISMATCH'
+  | 'E_BODY_TOO_LARGE'
+  | 'E_UNSUPPORTED_MEDIA_TYPE'
+  | 'E_AUTH_REQUIRED'
+  | 'E_BAD_CREDENTIALS'
+  | 'E_TOKEN_INVALID'
+  | 'E_FORBIDDEN'
+  | 'E_NOT_OWNER'
+  | 'E_TOKEN_SCOPE'
+  | 'E_REGISTRATION_CLOSED'
+  | 'E_PKG_NOT_FOUND'
+  | 'E_VERSION_NOT_FOUND'
+  | 'E_USER_NOT_FOUND'
+  | 'E_NOT_FOUND'
+  | 'E_METHOD_NOT_ALLOWED'
+  | 'E_VERSION_EXISTS'
+  | 'E_USER_EXISTS'
+  | 'E_REV_CONFLICT'
+  | 'E_UNPUBLISH_FORBIDDEN'
+  | 'E_RATE_LIMITED'
+  | 'E_INTERNAL';
+
+export class RegistryError extends Error {
+  readonly code: ErrorCode;
+  /** Extra response headers the HTTP layer must send (e.g. Retry-After). */
+  readonly headers: Readonly<Record<string, string>>;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; headers?: Record<string, string> }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'RegistryError';
+    this.code = code;
+    this.headers = options?.headers ?? {};
+  }
+}
+
+export function isRegistryError(err: unknown): err is RegistryError {
+  return err instanceof RegistryError;
+}

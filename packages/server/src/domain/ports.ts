@@ -1,0 +1,75 @@
+import type {
+  MaintainerRecord, NewUser, PackageRecord, SearchHit, TokenRecord, UserRecord, VersionRecord, WebLoginRecord,
+} from './records.js';
+
+/**
+ * Metadata persistence. One interface for reads and writes; `transaction` hands the callback the
+ * same interface bound to one transaction. Every adapter (SQLite, PostgreSQL) passes the contract
+ * suite in test/contract/.
+ */
+export interface MetadataOps {
+  findUserByName(name: string): Promise<UserRecord | null>;
+  findUserById(id: number): Promise<UserRecord | null>;
+  /** Throws RegistryError E_USER_EXISTS when the name is taken. */
+  insertUser(user: NewUser): Promise<UserRecord>;
+  updateUserPassword(userId: number, passwordHash: string): Promise<void>;
+
+  findTokenByHash(hash: string): Promise<TokenRecord | null>;
+  insertToken(token: TokenRecord): Promise<void>;
+  listTokens(userId: number): Promise<TokenRecord[]>;
+  revokeToken(tokenId: string, at: Date): Promise<boolean>;
+
+  findPackage(name: string): Promise<PackageRecord | null>;
+  /** Lock the package row for the rest of the transaction where the database can (PostgreSQL). */
+  findPackageForUpdate(name: string): Promise<PackageRecord | null>;
+  savePackage(pkg: PackageRecord): Promise<void>;
+  listVersions(name: string): Promise<VersionRecord[]>;
+  findVersion(name: string, version: string): Promise<VersionRecord | null>;
+  /** Throws RegistryError E_VERSION_EXISTS when (name, version) was ever published. */
+  insertVersion(version: VersionRecord): Promise<void>;
+  setDeprecated(name: string, version: string, message: string | null): Promise<void>;
+  countBlobReferences(blobKey: string): Promise<number>;
+
+  listMaintainers(name: string): Promise<MaintainerRecord[]>;
+  addMaintainer(name: string, userId: number): Promise<void>;
+  removeMaintainer(name: string, userId: number): Promise<void>;
+  /** The user that owns a scope (without '@'), if claimed. */
+  findScopeOwner(scope: string): Promise<number | null>;
+  claimScope(scope: string, userId: number): Promise<void>;
+
+  listStarrers(name: string): Promise<string[]>;
+  setStar(name: string, userId: number, starred: boolean): Promise<void>;
+  listStarredBy(userId: number): Promise<string[]>;
+
+  searchPackages(text: string, size: number, from: number): Promise<{ hits: SearchHit[]; total: number }>;
+
+  insertWebLogin(login: WebLoginRecord): Promise<void>;
+  findWebLogin(id: string): Promise<WebLoginRecord | null>;
+  completeWebLogin(id: string, userId: number): Promise<void>;
+  consumeWebLogin(id: string, at: Date): Promise<boolean>;
+}
+
+export interface MetadataStore extends MetadataOps {
+  transaction<T>(fn: (tx: MetadataOps) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface BlobInfo {
+  readonly size: number;
+}
+
+/**
+ * Tarball storage, content-addressed by the caller's key (hex sha512). `put` is atomic: a reader
+ * sees the whole blob or nothing, also after a crash.
+ */
+export interface BlobStore {
+  put(key: string, data: Uint8Array, signal?: AbortSignal): Promise<void>;
+  get(key: string, signal?: AbortSignal): Promise<Uint8Array | null>;
+  head(key: string): Promise<BlobInfo | null>;
+  delete(key: string): Promise<void>;
+}
+
+/** The wall clock, injectable for tests. */
+export interface Clock {
+  now(): Date;
+}

@@ -1,0 +1,86 @@
+/** The persistent records behind the ports. Plain data, no behaviour. */
+
+export interface UserRecord {
+  readonly id: number;
+  readonly name: string;
+  readonly email: string;
+  readonly passwordHash: string | null;
+  readonly isAdmin: boolean;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+export interface NewUser {
+  readonly name: string;
+  readonly email: string;
+  readonly passwordHash: string | null;
+  readonly isAdmin: boolean;
+}
+
+export interface TokenRecord {
+  readonly id: string;
+  readonly userId: number;
+  /** SHA-256 (hex) of the token; the token itself is never stored. */
+  readonly hash: string;
+  /** What `npm token list` shows, e.g. `bwk_AbC…x9`. */
+  readonly display: string;
+  readonly name: string | null;
+  readonly readOnly: boolean;
+  readonly packages: readonly string[];
+  readonly scopes: readonly string[];
+  readonly cidrs: readonly string[];
+  readonly expiresAt: Date | null;
+  readonly createdAt: Date;
+  readonly revokedAt: Date | null;
+}
+
+export interface PackageRecord {
+  readonly name: string;
+  /** Monotonic document revision; `_rev` is derived from it. */
+  readonly rev: number;
+  readonly createdAt: Date;
+  readonly modifiedAt: Date;
+  readonly distTags: Readonly<Record<string, string>>;
+  /** Precomputed documents, written at every change (design rule 8). */
+  readonly fullDoc: string;
+  readonly abbrevDoc: string;
+}
+
+export interface VersionRecord {
+  readonly name: string;
+  readonly version: string;
+  /** The cleaned manifest as published (no dist, no registry-owned fields). */
+  readonly manifest: Readonly<Record<string, unknown>>;
+  readonly integrity: string;
+  readonly shasum: string;
+  /** Key of the tarball in the BlobStore (hex sha512). */
+  readonly blobKey: string;
+  readonly size: number;
+  readonly fileCount: number;
+  readonly unpackedSize: number;
+  readonly publishedAt: Date;
+  readonly publishedBy: number;
+  readonly deprecated: string | null;
+}
+
+export interface MaintainerRecord {
+  readonly userId: number;
+  readonly name: string;
+  readonly email: string;
+}
+
+export interface WebLoginRecord {
+  readonly id: string;
+  /** SHA-256 (hex) of the secret in doneUrl, so a database reader cannot poll it. */
+  readonly doneSecretHash: string;
+  readonly userId: number | null;
+  readonly createdAt: Date;
+  readonly expiresAt: Date;
+  readonly consumedAt: Date | null;
+}
+
+export interface SearchHit {
+  readonly name: string;
+  readonly fullDoc: string;
+  readonly modifiedAt: Date;
+}

@@ -1,0 +1,75 @@
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { Counter, type Registry as MetricsRegistry } from 'prom-client';
+import type { RouteContext } from './context.js';
+import { registerErrorMapper } from './plugins/error-mapper.js';
+import { registerCouchUsers } from './routes/couch-users.js';
+import { registerMetrics } from './routes/metrics.js';
+import { registerDistTags, registerPackages } from './routes/packages.js';
+import { registerPingWhoami } from './routes/ping-whoami.js';
+import { registerSearchStars } from './routes/search-stars.js';
+import { registerSecurityPolicy } from './routes/security-policy.js';
+import { registerWebLogin } from './routes/web-login.js';
+
+export interface HttpOptions {
+  readonly bodyLimit: number;
+  readonly basePath: string;
+  readonly logger: Logger;
+  readonly metrics: MetricsRegistry;
+}
+
+let requestCounter = 0;
+
+/** The Fastify application: the only place that knows HTTP. */
+export async function buildHttpApp(ctx: RouteContext, options: HttpOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: options.logger as FastifyBaseLogger,
+    bodyLimit: options.bodyLimit,
+    logController: new LogController({ disableRequestLogging: true }),
+    requestIdHeader: 'x-request-id',
+    genReqId: () => `r${(++requestCounter).toString(36)}`,
+    // Routes see the raw URL; scoped names keep their %2f.
+    routerOptions: { ignoreDuplicateSlashes: false, maxParamLength: 500 },
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    return503OnClosing: true,
+  });
+
+  const requests = new Counter({
+    name: 'bulwark_http_requests_total',
+    help: 'HTTP requests by method and status class',
+    labelNames: ['method', 'status'] as const,
+    registers: [options.metrics],
+  });
+  app.addHook('onResponse', (request, reply, done) => {
+    const status = reply.statusCode;
+    requests.inc({ method: request.method, status: `${Math.floor(status / 100)}xx` });
+    // Reads are logged at debug (they are the hot path); writes and failures at info.
+    const level = status >= 500 ? 'error' : request.method === 'GET' || request.method === 'HEAD' ? 'debug' : 'info';
+    if ((request.log as unknown as Logger).isLevelEnabled(level)) {
+      request.log[level]({ method: request.method, url: request.url.split('?')[0]?.slice(0, 300), status, ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request');
+    }
+    done();
+  });
+
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_request, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(body as string)));
+  });
+
+  registerErrorMapper(app);
+  registerSecurityPolicy(app, ctx, 'root');
+  await app.register(
+    async (scoped) => {
+      registerPingWhoami(scoped, ctx);
+      registerCouchUsers(scoped, ctx);
+      registerWebLogin(scoped, ctx);
+      registerSearchStars(scoped, ctx);
+      registerMetrics(scoped, ctx);
+      registerSecurityPolicy(scoped, ctx, 'base');
+      registerDistTags(scoped, ctx);
+      registerPackages(scoped, ctx);
+    },
+    { prefix: options.basePath },
+  );
+  return app;
+}

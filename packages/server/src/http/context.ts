@@ -1,0 +1,23 @@
+import type { FastifyRequest } from 'fastify';
+import type { Actor } from '../domain/actor.js';
+import type { Accounts } from '../services/accounts.js';
+import type { PackageReads } from '../services/package-reads.js';
+import type { PackageWrites } from '../services/package-writes.js';
+import type { PublishVersion } from '../services/publish-version.js';
+import type { WebLogin } from '../services/web-login.js';
+import type { SecurityContact } from '../services/security-contact.js';
+import type { Registry as MetricsRegistry } from 'prom-client';
+
+/** What route modules get: services and request helpers, no adapters. */
+export interface RouteContext {
+  readonly accounts: Accounts;
+  readonly reads: PackageReads;
+  readonly writes: PackageWrites;
+  readonly publisher: PublishVersion;
+  readonly webLogin: WebLogin;
+  readonly securityContact: SecurityContact;
+  readonly metrics: MetricsRegistry;
+  readonly basePath: string;
+  readonly actorOf: (request: FastifyRequest) => Promise<Actor>;
+  readonly baseUrlOf: (request: FastifyRequest) => string;
+}

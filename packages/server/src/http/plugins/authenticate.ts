@@ -1,0 +1,32 @@
+import type { FastifyRequest } from 'fastify';
+import { ANONYMOUS, type Actor } from '../../domain/actor.js';
+import { RegistryError } from '../../domain/errors.js';
+import type { Accounts } from '../../services/accounts.js';
+
+/**
+ * The actor behind a request's Authorization header: a Bearer token (the fast, normal path) or
+ * Basic user:password (npm's legacy couch login only; argon2 per request, so not for reads).
+ * An invalid credential is an error, never a silent fall back to anonymous.
+ */
+export function actorResolver(accounts: Accounts): (request: FastifyRequest) => Promise<Actor> {
+  return async (request) => {
+    const header = request.headers.authorization;
+    if (!header) return ANONYMOUS;
+    const space = header.indexOf(' ');
+    const scheme = space === -1 ? header.toLowerCase() : header.slice(0, space).toLowerCase();
+    const value = space === -1 ? '' : header.slice(space + 1).trim();
+    if (scheme === 'bearer') return accounts.authenticateToken(value);
+    if (scheme === 'basic') {
+      const decoded = Buffer.from(value, 'base64').toString('utf8');
+      const colon = decoded.indexOf(':');
+      if (colon <= 0) throw new RegistryError('E_BAD_CREDENTIALS', 'Malformed Basic credentials.');
+      return accounts.passwordActor(decoded.slice(0, colon), decoded.slice(colon + 1));
+    }
+    throw new RegistryError('E_TOKEN_INVALID', 'Unsupported Authorization scheme; use a Bearer token.');
+  };
+}
+
+export function requireUser(actor: Actor): Extract<Actor, { kind: 'user' }> {
+  if (actor.kind !== 'user') throw new RegistryError('E_AUTH_REQUIRED', 'You must be logged in to do this (npm login).');
+  return actor;
+}

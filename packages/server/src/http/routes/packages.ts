@@ -1,0 +1,116 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import semver from 'semver';
+import { RegistryError } from '../../domain/errors.js';
+import type { RenderedDocument } from '../../services/packument-cache.js';
+import type { RouteContext } from '../context.js';
+import { parsePackagePath, pathBelow } from '../package-path.js';
+
+const CORGI = 'application/vnd.npm.install-v1+json';
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+// Always revalidate: a deprecation or takedown must reach the next install (ETag makes it cheap).
+const REVALIDATE = 'public, max-age=0, must-revalidate';
+
+function wantsGzip(request: FastifyRequest): boolean {
+  const accept = request.headers['accept-encoding'];
+  return typeof accept === 'string' && accept.includes('gzip');
+}
+
+function sendDocument(request: FastifyRequest, reply: FastifyReply, doc: RenderedDocument, contentType: string, cacheControl: string): FastifyReply {
+  reply.header('etag', doc.etag).header('last-modified', doc.lastModified).header('vary', 'Accept, Accept-Encoding').header('cache-control', cacheControl);
+  if (request.headers['if-none-match'] === doc.etag) return reply.code(304).send();
+  reply.header('content-type', contentType);
+  if (wantsGzip(request)) return reply.header('content-encoding', 'gzip').send(doc.gzip);
+  return reply.send(doc.body);
+}
+
+/**
+ * Everything addressed by a package name: documents, versions, tarballs, publish and document
+ * updates (npm-registry-api.md 2, 5). One catch-all route, because scoped names arrive as
+ * `@s%2fp` or `@s/p` and the router must not split them.
+ */
+export function registerPackages(app: FastifyInstance, ctx: RouteContext): void {
+  app.get('/*', async (request, reply) => {
+    const { name, rest } = parsePackagePath(pathBelow(request.url, ctx.basePath));
+    const actor = await ctx.actorOf(request);
+    const query = request.query as Record<string, string | undefined>;
+    if (rest.length === 0) {
+      const write = query.write === 'true';
+      const abbreviated = !write && (request.headers.accept ?? '').includes(CORGI);
+      const doc = await ctx.reads.packument(actor, name, ctx.baseUrlOf(request), abbreviated);
+      return sendDocument(request, reply, doc, abbreviated ? `${CORGI}; charset=utf-8` : 'application/json; charset=utf-8', write ? 'no-store' : REVALIDATE);
+    }
+    if (rest.length === 2 && rest[0] === '-') {
+      const hit = await ctx.reads.tarball(actor, name, rest[1]!);
+      const etag = `"${hit.blobKey.slice(0, 32)}"`;
+      reply.header('etag', etag).header('cache-control', IMMUTABLE);
+      if (request.headers['if-none-match'] === etag) return reply.code(304).send();
+      return reply.header('content-type', 'application/octet-stream').send(Buffer.from(hit.data.buffer, hit.data.byteOffset, hit.data.byteLength));
+    }
+    if (rest.length === 1) {
+      // GET /{name}/{version|tag}: one version's manifest.
+      const doc = JSON.parse((await ctx.reads.packument(actor, name, ctx.baseUrlOf(request), false)).body.toString('utf8')) as Record<string, any>;
+      const wanted = rest[0]!;
+      const version = doc['dist-tags']?.[wanted] ?? (semver.valid(wanted) ? wanted : semver.maxSatisfying(Object.keys(doc.versions ?? {}), wanted));
+      const manifest = version ? doc.versions?.[version] : undefined;
+      if (!manifest) throw new RegistryError('E_VERSION_NOT_FOUND', `No version of ${name} matches "${wanted.slice(0, 80)}".`);
+      return reply.header('cache-control', REVALIDATE).send(manifest);
+    }
+    throw new RegistryError('E_NOT_FOUND', 'Not found');
+  });
+
+  app.put('/*', async (request, reply) => {
+    const { name, rest } = parsePackagePath(pathBelow(request.url, ctx.basePath));
+    const actor = await ctx.actorOf(request);
+    const body = request.body as Record<string, unknown> | null;
+    if (rest.length === 0 && body && typeof body === 'object' && body._attachments !== undefined) {
+      const published = await ctx.publisher.publish(actor, name, body);
+      return reply.code(201).send({ ok: true, id: published.name, version: published.version });
+    }
+    if (rest.length === 0 || (rest.length === 2 && rest[0] === '-rev')) {
+      await ctx.writes.updateDocument(actor, name, body, rest[1]);
+      return reply.code(201).send({ ok: true, id: name });
+    }
+    throw new RegistryError('E_NOT_FOUND', 'Not found');
+  });
+
+  app.delete('/*', async (request) => {
+    const { name, rest } = parsePackagePath(pathBelow(request.url, ctx.basePath));
+    const actor = await ctx.actorOf(request);
+    if (actor.kind !== 'user') throw new RegistryError('E_AUTH_REQUIRED', 'You must be logged in to do this (npm login).');
+    // Whole-package and tarball deletes are npm unpublish: refused (GEN-2a, versions are immutable).
+    if ((rest.length === 2 && rest[0] === '-rev') || (rest.length === 4 && rest[0] === '-' && rest[2] === '-rev')) {
+      ctx.writes.refuseUnpublish(name);
+    }
+    throw new RegistryError('E_NOT_FOUND', 'Not found');
+  });
+}
+
+/** `npm dist-tag` (npm-registry-api.md 5.6): /-/package/{name}/dist-tags[/{tag}]. */
+export function registerDistTags(app: FastifyInstance, ctx: RouteContext): void {
+  const parse = (request: FastifyRequest) => {
+    const path = pathBelow(request.url, ctx.basePath).slice('/-/package'.length);
+    const { name, rest } = parsePackagePath(path);
+    if (rest[0] !== 'dist-tags' || rest.length > 2) throw new RegistryError('E_NOT_FOUND', 'Not found');
+    return { name, tag: rest[1] };
+  };
+  app.get('/-/package/*', async (request, reply) => {
+    const { name, tag } = parse(request);
+    const tags = await ctx.reads.distTags(await ctx.actorOf(request), name);
+    reply.header('cache-control', 'no-cache, max-age=0');
+    if (tag === undefined) return reply.send(tags);
+    if (!(tag in tags)) throw new RegistryError('E_NOT_FOUND', `${name} has no dist-tag "${tag.slice(0, 64)}".`);
+    return reply.send(JSON.stringify(tags[tag]));
+  });
+  app.put('/-/package/*', async (request, reply) => {
+    const { name, tag } = parse(request);
+    if (tag === undefined) throw new RegistryError('E_METHOD_NOT_ALLOWED', 'PUT a single tag: /-/package/{name}/dist-tags/{tag}.');
+    await ctx.writes.setDistTag(await ctx.actorOf(request), name, tag, request.body);
+    return reply.code(201).send({ ok: true });
+  });
+  app.delete('/-/package/*', async (request, reply) => {
+    const { name, tag } = parse(request);
+    if (tag === undefined) throw new RegistryError('E_METHOD_NOT_ALLOWED', 'DELETE a single tag: /-/package/{name}/dist-tags/{tag}.');
+    await ctx.writes.removeDistTag(await ctx.actorOf(request), name, tag);
+    return reply.send({ ok: true });
+  });
+}

@@ -1,0 +1,59 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { RegistryError, isRegistryError } from '../../domain/errors.js';
+import type { RouteContext } from '../context.js';
+import { LoginPage } from '../web/login-page.js';
+
+const PAGE_HEADERS = {
+  'content-type': 'text/html; charset=utf-8',
+  'cache-control': 'no-store',
+  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+};
+
+function page(reply: FastifyReply, status: number, html: string): FastifyReply {
+  return reply.code(status).headers(PAGE_HEADERS).send(html);
+}
+
+/** npm's web login (npm-registry-api.md 3.1): POST /-/v1/login, a browser page, a polled done URL. */
+export function registerWebLogin(app: FastifyInstance, ctx: RouteContext): void {
+  app.post('/-/v1/login', async (request, reply) => {
+    const { id, doneSecret } = await ctx.webLogin.start();
+    const base = ctx.baseUrlOf(request);
+    return reply.header('cache-control', 'no-store').send({
+      loginUrl: `${base}/-/v1/login/${id}`,
+      doneUrl: `${base}/-/v1/done/${id}?secret=${doneSecret}`,
+    });
+  });
+
+  app.get<{ Params: { id: string } }>('/-/v1/login/:id', async (request, reply) => {
+    if (!(await ctx.webLogin.exists(request.params.id))) return page(reply, 404, LoginPage({ action: '', error: 'This login link has expired or was used. Run npm login again.', done: false }).replace('<form', '<form hidden'));
+    return page(reply, 200, LoginPage({ action: `${ctx.basePath}/-/v1/login/${request.params.id}` }));
+  });
+
+  app.post<{ Params: { id: string }; Body: Record<string, string> }>('/-/v1/login/:id', async (request, reply) => {
+    const action = `${ctx.basePath}/-/v1/login/${request.params.id}`;
+    const body = request.body ?? {};
+    try {
+      await ctx.webLogin.complete(request.params.id, String(body.username ?? ''), String(body.password ?? ''));
+    } catch (err) {
+      if (!isRegistryError(err)) throw err;
+      return page(reply, err.code === 'E_NOT_FOUND' ? 404 : 401, LoginPage({ action, error: err.message }));
+    }
+    return page(reply, 200, LoginPage({ action, done: true }));
+  });
+
+  // npm polls with the failed request's method in some flows (npm-registry-api.md 1.4): accept any.
+  app.route<{ Params: { id: string }; Querystring: { secret?: string } }>({
+    method: ['GET', 'POST', 'PUT'],
+    url: '/-/v1/done/:id',
+    handler: async (request, reply) => {
+      const secret = request.query.secret;
+      if (typeof secret !== 'string') throw new RegistryError('E_NOT_FOUND', 'Unknown login request.');
+      const token = await ctx.webLogin.poll(request.params.id, secret);
+      reply.header('cache-control', 'no-store');
+      if (token === null) return reply.code(202).header('retry-after', '1').send({});
+      return reply.send({ token });
+    },
+  });
+}

@@ -1,0 +1,109 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import { pino, type Logger } from 'pino';
+import { Registry as MetricsRegistry, collectDefaultMetrics } from 'prom-client';
+import type { Config } from './config/schema.js';
+import type { BlobStore, Clock, MetadataStore } from './domain/ports.js';
+import { FsBlobStore } from './adapters/blob/fs-blob-store.js';
+import { openSqliteMetadataStore } from './adapters/metadata/sqlite-metadata-store.js';
+import { Accounts } from './services/accounts.js';
+import { ChangeFeed } from './services/change-feed.js';
+import { PackageReads } from './services/package-reads.js';
+import { PackageWrites } from './services/package-writes.js';
+import { PackumentCache } from './services/packument-cache.js';
+import { PublishVersion } from './services/publish-version.js';
+import { SecurityContact } from './services/security-contact.js';
+import { WebLogin } from './services/web-login.js';
+import { buildHttpApp } from './http/app.js';
+import { actorResolver } from './http/plugins/authenticate.js';
+import { baseUrlResolver } from './http/base-url.js';
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** The stores a data directory holds; the admin CLI opens the same ones. */
+export interface Stores {
+  readonly metadata: MetadataStore;
+  readonly blobs: BlobStore;
+}
+
+export async function openStores(config: Pick<Config, 'dataDir'>): Promise<Stores> {
+  const metadata = await openSqliteMetadataStore(join(config.dataDir, 'registry.sqlite'));
+  return { metadata, blobs: new FsBlobStore(join(config.dataDir, 'blobs')) };
+}
+
+const DEFAULT_POLICY = fileURLToPath(new URL('../../../../docs/security-policy.md', import.meta.url));
+
+function readPolicy(config: Config): string {
+  const file = config.security.policyFile ?? DEFAULT_POLICY;
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new Error(`Cannot read the security policy ${file}: ${(err as Error).message}`);
+  }
+}
+
+export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
+  return pino({
+    level: config.logLevel,
+    base: { service: 'bulwark' },
+    // Secrets never reach the log, even if a future call site passes a whole request.
+    redact: { paths: ['req.headers.authorization', '*.password', '*.token', 'password', 'token'], censor: '[redacted]' },
+  });
+}
+
+export interface RunningRegistry {
+  readonly app: FastifyInstance;
+  readonly url: string;
+  readonly stores: Stores;
+  close(): Promise<void>;
+}
+
+/** The composition root: config -> adapters -> services -> HTTP. */
+export async function buildRegistry(config: Config, logger: Logger = createLogger(config), clock: Clock = systemClock) {
+  const stores = await openStores(config);
+  const feed = new ChangeFeed();
+  const metrics = new MetricsRegistry();
+  collectDefaultMetrics({ register: metrics });
+  const accounts = new Accounts({ store: stores.metadata, clock, registration: config.registration });
+  const cache = new PackumentCache(stores.metadata, feed);
+  const expires = config.security.expires ? new Date(config.security.expires) : new Date(clock.now().getTime() + 365 * 24 * 3600 * 1000);
+  const app = await buildHttpApp(
+    {
+      accounts,
+      reads: new PackageReads({ store: stores.metadata, blobs: stores.blobs, cache, clock, feed }),
+      writes: new PackageWrites({ store: stores.metadata, clock, feed }),
+      publisher: new PublishVersion({ store: stores.metadata, blobs: stores.blobs, clock, feed, limits: config.limits }),
+      webLogin: new WebLogin({ store: stores.metadata, clock, accounts }),
+      securityContact: new SecurityContact({
+        contact: config.security.contact, policyUrl: config.security.policyUrl, expires,
+        preferredLanguages: config.security.preferredLanguages, policyText: readPolicy(config),
+      }),
+      metrics,
+      basePath: config.basePath,
+      actorOf: actorResolver(accounts),
+      baseUrlOf: baseUrlResolver(config.publicUrl, config.basePath),
+    },
+    { bodyLimit: config.limits.bodyBytes, basePath: config.basePath, logger, metrics },
+  );
+  return { app, stores };
+}
+
+export async function startRegistry(config: Config, logger: Logger = createLogger(config)): Promise<RunningRegistry> {
+  const { app, stores } = await buildRegistry(config, logger);
+  const address = await app.listen({ host: config.host, port: config.port });
+  const port = new URL(address).port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `http://${host}:${port}${config.basePath}/`;
+  logger.info({ url, dataDir: config.dataDir }, 'bulwark listening');
+  return {
+    app,
+    url,
+    stores,
+    async close() {
+      await app.close();
+      await stores.metadata.close();
+    },
+  };
+}

@@ -1,0 +1,137 @@
+import { randomUUID } from 'node:crypto';
+import type { Actor, TokenGrant, UserIdentity } from '../domain/actor.js';
+import { RegistryError } from '../domain/errors.js';
+import type { Clock, MetadataStore } from '../domain/ports.js';
+import type { TokenRecord, UserRecord } from '../domain/records.js';
+import { displayToken, generateToken, hashToken, isWellFormedToken } from '../domain/token-format.js';
+import { decoyHash, hashPassword, verifyPassword } from './password-hashing.js';
+
+export interface NewTokenOptions {
+  readonly name?: string | null;
+  readonly readOnly?: boolean;
+  readonly packages?: readonly string[];
+  readonly scopes?: readonly string[];
+  readonly cidrs?: readonly string[];
+  readonly expiresAt?: Date | null;
+}
+
+const USER_NAME = /^[a-z0-9][a-z0-9._-]{0,213}$/;
+const EMAIL = /^[^\s@<>()]+@[^\s@<>()]+\.[^\s@<>()]+$/;
+/** How long an authenticated token stays in memory before it is looked up again. */
+const TOKEN_CACHE_MS = 30_000;
+const TOKEN_CACHE_MAX = 10_000;
+
+interface CachedGrant {
+  readonly actor: Actor;
+  readonly until: number;
+}
+
+function identity(user: UserRecord): UserIdentity {
+  return { id: user.id, name: user.name, email: user.email, isAdmin: user.isAdmin };
+}
+
+function grantOf(token: TokenRecord): TokenGrant {
+  return { id: token.id, readOnly: token.readOnly, packages: token.packages, scopes: token.scopes, expiresAt: token.expiresAt };
+}
+
+/**
+ * Users, passwords and tokens. A request's token is checked with one SHA-256 and a hash lookup
+ * (cached), never a password hash per request. Revocation drops the cache entry at once.
+ */
+export class Accounts {
+  private readonly tokenCache = new Map<string, CachedGrant>();
+
+  constructor(private readonly deps: { store: MetadataStore; clock: Clock; registration: 'open' | 'closed' }) {}
+
+  validateUserName(name: string): void {
+    if (!USER_NAME.test(name) || encodeURIComponent(name) !== name) {
+      throw new RegistryError('E_BAD_REQUEST', 'User names are 1-214 characters of lower-case letters, digits, ".", "_" and "-", starting with a letter or digit.');
+    }
+  }
+
+  /** Operator bootstrap (`bulwark admin user add`) and open registration. */
+  async createUser(input: { name: string; email: string; password: string | null; isAdmin: boolean }): Promise<UserRecord> {
+    this.validateUserName(input.name);
+    if (!EMAIL.test(input.email) || input.email.length > 254) throw new RegistryError('E_BAD_REQUEST', `"${input.email.slice(0, 60)}" is not an email address.`);
+    if (input.password !== null && input.password.length < 10) throw new RegistryError('E_BAD_REQUEST', 'Passwords must be at least 10 characters long.');
+    const passwordHash = input.password === null ? null : await hashPassword(input.password);
+    return this.deps.store.insertUser({ name: input.name, email: input.email, passwordHash, isAdmin: input.isAdmin });
+  }
+
+  /** Self-service sign-up through `npm adduser`; closed unless the operator opened it. */
+  async register(input: { name: string; email: string; password: string }): Promise<UserRecord> {
+    if (this.deps.registration !== 'open') {
+      throw new RegistryError('E_REGISTRATION_CLOSED', 'Registration is closed on this registry; ask an operator for an account.');
+    }
+    return this.createUser({ ...input, isAdmin: false });
+  }
+
+  /** Checks a password in constant work whether or not the user exists. */
+  async checkPassword(name: string, password: string): Promise<UserRecord> {
+    const user = await this.deps.store.findUserByName(name);
+    const ok = await verifyPassword(user?.passwordHash ?? (await decoyHash()), password);
+    if (!user || !user.passwordHash || !ok) throw new RegistryError('E_BAD_CREDENTIALS', 'Incorrect user name or password.');
+    return user;
+  }
+
+  async passwordActor(name: string, password: string): Promise<Actor> {
+    const user = await this.checkPassword(name, password);
+    return { kind: 'user', user: identity(user), via: 'password' };
+  }
+
+  async issueToken(userId: number, options: NewTokenOptions = {}): Promise<{ token: string; record: TokenRecord }> {
+    const token = generateToken();
+    const record: TokenRecord = {
+      id: randomUUID(), userId, hash: hashToken(token), display: displayToken(token), name: options.name ?? null,
+      readOnly: options.readOnly ?? false, packages: options.packages ?? [], scopes: options.scopes ?? [],
+      cidrs: options.cidrs ?? [], expiresAt: options.expiresAt ?? null, createdAt: this.deps.clock.now(), revokedAt: null,
+    };
+    await this.deps.store.insertToken(record);
+    return { token, record };
+  }
+
+  /** The actor behind a bearer token; throws E_TOKEN_INVALID for anything but a live token. */
+  async authenticateToken(token: string): Promise<Actor> {
+    const now = this.deps.clock.now().getTime();
+    const cached = this.tokenCache.get(token);
+    if (cached && cached.until > now) return this.checkExpiry(cached.actor, now);
+    if (!isWellFormedToken(token)) throw new RegistryError('E_TOKEN_INVALID', 'The token is not a Bulwark token.');
+    const hash = hashToken(token);
+    const record = await this.deps.store.findTokenByHash(hash);
+    if (!record || record.revokedAt) throw new RegistryError('E_TOKEN_INVALID', 'The token is unknown or was revoked.');
+    const user = await this.deps.store.findUserById(record.userId);
+    if (!user) throw new RegistryError('E_TOKEN_INVALID', 'The token belongs to no user.');
+    const actor: Actor = { kind: 'user', user: identity(user), via: 'token', token: grantOf(record) };
+    this.checkExpiry(actor, now);
+    if (this.tokenCache.size >= TOKEN_CACHE_MAX) this.tokenCache.clear();
+    this.tokenCache.set(token, { actor, until: now + TOKEN_CACHE_MS });
+    return actor;
+  }
+
+  private checkExpiry(actor: Actor, now: number): Actor {
+    if (actor.kind === 'user' && actor.via === 'token' && actor.token.expiresAt && actor.token.expiresAt.getTime() <= now) {
+      throw new RegistryError('E_TOKEN_INVALID', 'The token has expired.');
+    }
+    return actor;
+  }
+
+  /** `npm logout`: the token revokes itself. */
+  async revokePresentedToken(token: string): Promise<void> {
+    const record = isWellFormedToken(token) ? await this.deps.store.findTokenByHash(hashToken(token)) : null;
+    if (!record || record.revokedAt) throw new RegistryError('E_TOKEN_INVALID', 'The token is unknown or was revoked.');
+    await this.deps.store.revokeToken(record.id, this.deps.clock.now());
+    this.forgetCachedToken(record.id);
+  }
+
+  private forgetCachedToken(tokenId: string): void {
+    for (const [key, value] of this.tokenCache) {
+      if (value.actor.kind === 'user' && value.actor.via === 'token' && value.actor.token.id === tokenId) this.tokenCache.delete(key);
+    }
+  }
+
+  async findUser(name: string): Promise<UserRecord> {
+    const user = await this.deps.store.findUserByName(name);
+    if (!user) throw new RegistryError('E_USER_NOT_FOUND', `No user named "${name.slice(0, 80)}".`);
+    return user;
+  }
+}

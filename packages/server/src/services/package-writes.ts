@@ -1,0 +1,155 @@
+import semver from 'semver';
+import type { Actor } from '../domain/actor.js';
+import { RegistryError } from '../domain/errors.js';
+import { parsePackageName, printable } from '../domain/package-name.js';
+import { revString } from '../domain/packument.js';
+import type { Clock, MetadataOps, MetadataStore } from '../domain/ports.js';
+import type { PackageRecord } from '../domain/records.js';
+import { decidePackageWrite } from '../policy/publish-authz.js';
+import { decideAccountWrite } from '../policy/token-scope.js';
+import { enforce } from '../policy/decision.js';
+import type { ChangeFeed } from './change-feed.js';
+import { rebuildPackageDocuments } from './package-documents.js';
+import { isValidTag } from './publish-version.js';
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/**
+ * Changes to an existing package other than publishing: dist-tags, deprecation, maintainers,
+ * stars. Each runs in one transaction, checks the actor against the locked row, and rewrites
+ * the precomputed documents.
+ */
+export class PackageWrites {
+  constructor(private readonly deps: { store: MetadataStore; clock: Clock; feed: ChangeFeed }) {}
+
+  private async change(
+    name: string,
+    fn: (tx: MetadataOps, current: PackageRecord, now: Date) => Promise<Record<string, string> | void>,
+  ): Promise<PackageRecord> {
+    parsePackageName(name);
+    const now = this.deps.clock.now();
+    const record = await this.deps.store.transaction(async (tx) => {
+      const current = await tx.findPackageForUpdate(name);
+      if (!current) throw new RegistryError('E_PKG_NOT_FOUND', `Package ${name} not found.`);
+      const distTags = (await fn(tx, current, now)) ?? current.distTags;
+      return rebuildPackageDocuments(tx, name, { now, current, distTags: { ...distTags } });
+    });
+    this.deps.feed.packageChanged(name);
+    return record;
+  }
+
+  private async requireMaintainer(tx: MetadataOps, actor: Actor, name: string, now: Date): Promise<void> {
+    const maintainerIds = (await tx.listMaintainers(name)).map((m) => m.userId);
+    enforce(decidePackageWrite({ actor, packageName: name, scope: parsePackageName(name).scope, maintainerIds, scopeOwnerId: undefined, now }));
+  }
+
+  private static checkRev(current: PackageRecord, rev: string | undefined): void {
+    if (rev !== undefined && rev !== revString(current.name, current.rev)) {
+      throw new RegistryError('E_REV_CONFLICT', `Document update conflict: ${current.name} is at revision ${revString(current.name, current.rev)}, not ${printable(rev)}.`);
+    }
+  }
+
+  async setDistTag(actor: Actor, name: string, tag: string, version: unknown): Promise<void> {
+    if (!isValidTag(tag)) throw new RegistryError('E_BAD_REQUEST', `"${printable(tag)}" is not a valid dist-tag: tags must not look like versions or ranges.`);
+    if (typeof version !== 'string' || semver.valid(version) !== version) throw new RegistryError('E_INVALID_VERSION', 'The request body must be a JSON string holding a version.');
+    await this.change(name, async (tx, current, now) => {
+      await this.requireMaintainer(tx, actor, name, now);
+      if (!(await tx.findVersion(name, version))) throw new RegistryError('E_VERSION_NOT_FOUND', `${name}@${version} does not exist.`);
+      return { ...current.distTags, [tag]: version };
+    });
+  }
+
+  async removeDistTag(actor: Actor, name: string, tag: string): Promise<void> {
+    if (tag === 'latest') throw new RegistryError('E_BAD_REQUEST', 'The latest tag cannot be removed; point it at another version instead.');
+    await this.change(name, async (tx, current, now) => {
+      await this.requireMaintainer(tx, actor, name, now);
+      if (!(tag in current.distTags)) throw new RegistryError('E_NOT_FOUND', `${name} has no dist-tag "${printable(tag)}".`);
+      const next = { ...current.distTags };
+      delete next[tag];
+      return next;
+    });
+  }
+
+  /**
+   * `PUT /{name}` without attachments, and `PUT /{name}/-rev/{rev}`: npm's deprecate, star and
+   * owner commands send the (partial) document back. Each kind of change is checked on its own;
+   * dropping versions (unpublish) is refused because versions are immutable.
+   */
+  async updateDocument(actor: Actor, name: string, body: unknown, rev: string | undefined): Promise<void> {
+    if (!isObject(body)) throw new RegistryError('E_BAD_REQUEST', 'The document must be a JSON object.');
+    if (body._id !== undefined && body._id !== name) throw new RegistryError('E_BAD_REQUEST', 'The document _id does not match the URL.');
+    if (actor.kind !== 'user') throw new RegistryError('E_AUTH_REQUIRED', 'You must be logged in to change packages.');
+    const user = actor.user;
+    await this.change(name, async (tx, current, now) => {
+      PackageWrites.checkRev(current, rev ?? (typeof body._rev === 'string' ? body._rev : undefined));
+      let distTags = current.distTags;
+      if (body.versions !== undefined) {
+        if (!isObject(body.versions)) throw new RegistryError('E_BAD_REQUEST', 'versions must be an object.');
+        const stored = await tx.listVersions(name);
+        const missing = stored.filter((v) => !(v.version in (body.versions as Record<string, unknown>)));
+        if (missing.length > 0) {
+          throw new RegistryError('E_UNPUBLISH_FORBIDDEN', `Versions on this registry are immutable and are never removed (${name}@${missing[0]!.version}). Use "npm deprecate" to warn users away from a version.`);
+        }
+        const changes = stored.flatMap((v) => {
+          const sent = (body.versions as Record<string, unknown>)[v.version];
+          const raw = isObject(sent) ? sent.deprecated : undefined;
+          const wanted = typeof raw === 'string' && raw !== '' ? raw : null;
+          return wanted === v.deprecated ? [] : [{ version: v.version, wanted }];
+        });
+        if (changes.length > 0) {
+          await this.requireMaintainer(tx, actor, name, now);
+          for (const c of changes) {
+            if (c.wanted !== null && c.wanted.length > 1024) throw new RegistryError('E_BAD_REQUEST', 'Deprecation messages are at most 1024 characters.');
+            await tx.setDeprecated(name, c.version, c.wanted);
+          }
+        }
+      }
+      if (body.users !== undefined) {
+        if (!isObject(body.users)) throw new RegistryError('E_BAD_REQUEST', 'users must be an object.');
+        enforce(decideAccountWrite(actor));
+        // A user may only star or unstar for themselves; other keys are left as stored.
+        await tx.setStar(name, user.id, body.users[user.name] === true);
+      }
+      if (body.maintainers !== undefined) {
+        await this.replaceMaintainers(tx, actor, name, body.maintainers, now);
+      }
+      if (body['dist-tags'] !== undefined && isObject(body['dist-tags'])) {
+        const sent = body['dist-tags'] as Record<string, unknown>;
+        const same = Object.keys(sent).length === Object.keys(current.distTags).length && Object.entries(current.distTags).every(([t, v]) => sent[t] === v);
+        if (!same) throw new RegistryError('E_BAD_REQUEST', 'Change dist-tags with "npm dist-tag", not by rewriting the document.');
+      }
+      return distTags;
+    });
+  }
+
+  private async replaceMaintainers(tx: MetadataOps, actor: Actor, name: string, raw: unknown, now: Date): Promise<void> {
+    if (!Array.isArray(raw)) throw new RegistryError('E_BAD_REQUEST', 'maintainers must be an array.');
+    const wantedNames = new Set<string>();
+    for (const entry of raw) {
+      const entryName = isObject(entry) ? entry.name : undefined;
+      if (typeof entryName !== 'string') throw new RegistryError('E_BAD_REQUEST', 'Each maintainer needs a name.');
+      wantedNames.add(entryName);
+    }
+    const current = await tx.listMaintainers(name);
+    const currentNames = new Set(current.map((m) => m.name));
+    const added = [...wantedNames].filter((n) => !currentNames.has(n));
+    const removed = current.filter((m) => !wantedNames.has(m.name));
+    if (added.length === 0 && removed.length === 0) return;
+    await this.requireMaintainer(tx, actor, name, now);
+    enforce(decideAccountWrite(actor));
+    if (wantedNames.size === 0) throw new RegistryError('E_BAD_REQUEST', 'A package must keep at least one maintainer.');
+    for (const newName of added) {
+      const user = await tx.findUserByName(newName);
+      if (!user) throw new RegistryError('E_USER_NOT_FOUND', `No user named "${printable(newName)}".`);
+      await tx.addMaintainer(name, user.id);
+    }
+    for (const m of removed) await tx.removeMaintainer(name, m.userId);
+  }
+
+  /** `DELETE /{name}/-rev/{rev}` and tarball deletes: refused, versions are immutable (GEN-2a). */
+  refuseUnpublish(name: string): never {
+    throw new RegistryError('E_UNPUBLISH_FORBIDDEN', `Versions on this registry are immutable and are never removed (${name}). Use "npm deprecate" to warn users away from a version.`);
+  }
+}

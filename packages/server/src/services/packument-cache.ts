@@ -1,0 +1,65 @@
+import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import type { MetadataStore } from '../domain/ports.js';
+import { BASE_URL_MARKER } from '../domain/packument.js';
+import type { ChangeFeed } from './change-feed.js';
+
+export interface RenderedDocument {
+  readonly body: Buffer;
+  readonly gzip: Buffer;
+  readonly etag: string;
+  readonly lastModified: string;
+}
+
+interface Entry {
+  full?: RenderedDocument;
+  abbrev?: RenderedDocument;
+}
+
+/**
+ * The read path's memory: each package's documents, with the base URL filled in and gzipped once.
+ * Bounded by entry count (least recently used out); dropped on every change through the feed.
+ */
+export class PackumentCache {
+  private readonly entries = new Map<string, Entry>();
+  /** Bumped on every invalidation, so a fill that raced a change is not kept. */
+  private generation = 0;
+
+  constructor(private readonly store: MetadataStore, feed: ChangeFeed, private readonly maxEntries = 5000) {
+    feed.subscribe((name) => this.invalidate(name));
+  }
+
+  invalidate(name: string): void {
+    this.generation += 1;
+    for (const key of this.entries.keys()) if (key.endsWith(`\u0000${name}`)) this.entries.delete(key);
+  }
+
+  async get(name: string, baseUrl: string, abbreviated: boolean): Promise<RenderedDocument | null> {
+    const key = `${baseUrl}\u0000${name}`;
+    let entry = this.entries.get(key);
+    if (entry) {
+      // Refresh recency: Map iteration order is insertion order.
+      this.entries.delete(key);
+      this.entries.set(key, entry);
+      const hit = abbreviated ? entry.abbrev : entry.full;
+      if (hit) return hit;
+    }
+    const generation = this.generation;
+    const record = await this.store.findPackage(name);
+    if (!record) return null;
+    const lastModified = record.modifiedAt.toUTCString();
+    const render = (doc: string, kind: string): RenderedDocument => {
+      const body = Buffer.from(doc.replaceAll(BASE_URL_MARKER, baseUrl));
+      const etag = `"${kind}${record.rev}-${createHash('sha1').update(body).digest('base64url').slice(0, 16)}"`;
+      return { body, gzip: gzipSync(body), etag, lastModified };
+    };
+    const doc = abbreviated ? render(record.abbrevDoc, 'a') : render(record.fullDoc, 'f');
+    if (generation !== this.generation) return doc;
+    entry = this.entries.get(key) ?? {};
+    if (abbreviated) entry.abbrev = doc;
+    else entry.full = doc;
+    this.entries.set(key, entry);
+    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
+    return doc;
+  }
+}
