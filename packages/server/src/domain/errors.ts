@@ -39,7 +39,12 @@ export class RegistryError extends Error {
   readonly headers: Readonly<Record<string, string>>;
 
   constructor(code: ErrorCode, message: string, options?: { cause?: unknown; headers?: Record<string, string> }) {
+    // Refusals are control flow, and 404s are a hot read path: their stack says nothing a
+    // request id does not, so none is captured. A `cause` keeps the stack of a real fault.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    Error.stackTraceLimit = limit;
     this.name = 'RegistryError';
     this.code = code;
     this.headers = options?.headers ?? {};

@@ -41,9 +41,17 @@ export async function buildHttpApp(ctx: RouteContext, options: HttpOptions): Pro
     labelNames: ['method', 'status'] as const,
     registers: [options.metrics],
   });
+  // Bound children per (method, status class): label hashing on every request is measurable.
+  const children = new Map<string, { inc(): void }>();
   app.addHook('onResponse', (request, reply, done) => {
     const status = reply.statusCode;
-    requests.inc({ method: request.method, status: `${Math.floor(status / 100)}xx` });
+    const key = `${request.method} ${Math.floor(status / 100)}`;
+    let child = children.get(key);
+    if (!child) {
+      child = requests.labels({ method: request.method, status: `${Math.floor(status / 100)}xx` });
+      children.set(key, child);
+    }
+    child.inc();
     // Reads are logged at debug (they are the hot path); writes and failures at info.
     const level = status >= 500 ? 'error' : request.method === 'GET' || request.method === 'HEAD' ? 'debug' : 'info';
     if ((request.log as unknown as Logger).isLevelEnabled(level)) {

@@ -66,6 +66,14 @@ export class Accounts {
     return this.createUser({ ...input, isAdmin: false });
   }
 
+  /** Web sign-up is not offered yet; the refusal says why, and npm then tries the couch flow. */
+  assertWebSignupAvailable(): never {
+    if (this.deps.registration !== 'open') {
+      throw new RegistryError('E_REGISTRATION_CLOSED', 'Registration is closed on this registry; ask an operator for an account.');
+    }
+    throw new RegistryError('E_NOT_FOUND', 'Web sign-up is not offered; npm falls back to "npm adduser --auth-type=legacy".');
+  }
+
   /** Checks a password in constant work whether or not the user exists. */
   async checkPassword(name: string, password: string): Promise<UserRecord> {
     const user = await this.deps.store.findUserByName(name);

@@ -14,6 +14,8 @@ export interface RenderedDocument {
 interface Entry {
   full?: RenderedDocument;
   abbrev?: RenderedDocument;
+  /** Known not to exist: 404s are a hot path (npm probes names) and must not reach the database. */
+  missing?: true;
 }
 
 /**
@@ -41,12 +43,16 @@ export class PackumentCache {
       // Refresh recency: Map iteration order is insertion order.
       this.entries.delete(key);
       this.entries.set(key, entry);
+      if (entry.missing) return null;
       const hit = abbreviated ? entry.abbrev : entry.full;
       if (hit) return hit;
     }
     const generation = this.generation;
     const record = await this.store.findPackage(name);
-    if (!record) return null;
+    if (!record) {
+      if (generation === this.generation) this.remember(key, { missing: true });
+      return null;
+    }
     const lastModified = record.modifiedAt.toUTCString();
     const render = (doc: string, kind: string): RenderedDocument => {
       const body = Buffer.from(doc.replaceAll(BASE_URL_MARKER, baseUrl));
@@ -58,8 +64,12 @@ export class PackumentCache {
     entry = this.entries.get(key) ?? {};
     if (abbreviated) entry.abbrev = doc;
     else entry.full = doc;
+    this.remember(key, entry);
+    return doc;
+  }
+
+  private remember(key: string, entry: Entry): void {
     this.entries.set(key, entry);
     if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
-    return doc;
   }
 }

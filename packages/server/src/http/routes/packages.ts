@@ -16,11 +16,19 @@ function wantsGzip(request: FastifyRequest): boolean {
 }
 
 function sendDocument(request: FastifyRequest, reply: FastifyReply, doc: RenderedDocument, contentType: string, cacheControl: string): FastifyReply {
-  reply.header('etag', doc.etag).header('last-modified', doc.lastModified).header('vary', 'Accept, Accept-Encoding').header('cache-control', cacheControl);
-  if (request.headers['if-none-match'] === doc.etag) return reply.code(304).send();
-  reply.header('content-type', contentType);
-  if (wantsGzip(request)) return reply.header('content-encoding', 'gzip').send(doc.gzip);
-  return reply.send(doc.body);
+  if (request.headers['if-none-match'] === doc.etag) {
+    return reply.code(304).headers({ etag: doc.etag, vary: 'Accept, Accept-Encoding', 'cache-control': cacheControl }).send();
+  }
+  const gzip = wantsGzip(request);
+  reply.headers({
+    etag: doc.etag,
+    'last-modified': doc.lastModified,
+    vary: 'Accept, Accept-Encoding',
+    'cache-control': cacheControl,
+    'content-type': contentType,
+    ...(gzip ? { 'content-encoding': 'gzip' } : {}),
+  });
+  return reply.send(gzip ? doc.gzip : doc.body);
 }
 
 /**

@@ -18,6 +18,10 @@ function page(reply: FastifyReply, status: number, html: string): FastifyReply {
 /** npm's web login (npm-registry-api.md 3.1): POST /-/v1/login, a browser page, a polled done URL. */
 export function registerWebLogin(app: FastifyInstance, ctx: RouteContext): void {
   app.post('/-/v1/login', async (request, reply) => {
+    const body = request.body as { create?: unknown } | undefined;
+    // `npm adduser` asks for web sign-up. Any 4xx makes npm fall back to the couch flow, which
+    // applies the registration policy; web sign-up itself arrives with verified email (AUTHN-1a).
+    if (body && typeof body === 'object' && body.create === true) ctx.accounts.assertWebSignupAvailable();
     const { id, doneSecret } = await ctx.webLogin.start();
     const base = ctx.baseUrlOf(request);
     return reply.header('cache-control', 'no-store').send({

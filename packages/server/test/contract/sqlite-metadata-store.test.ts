@@ -1,0 +1,92 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { openSqliteMetadataStore } from '../../src/adapters/metadata/sqlite-metadata-store.js';
+import { migrations } from '../../src/adapters/metadata/sql/migrations.js';
+import { RegistryError } from '../../src/domain/errors.js';
+import { runMetadataStoreContract } from './metadata-store.contract.js';
+
+let dir: string;
+let counter = 0;
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'bulwark-sqlite-contract-'));
+});
+
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+runMetadataStoreContract('sqlite (temp file)', () => openSqliteMetadataStore(join(dir, `store-${++counter}.sqlite`)));
+
+describe('openSqliteMetadataStore', () => {
+  test('reopening the same file keeps users, packages, versions and maintainers', async () => {
+    const file = join(dir, 'reopen.sqlite');
+    const first = await openSqliteMetadataStore(file);
+    const alice = await first.insertUser({ name: 'alice', email: 'alice@example.com', passwordHash: 'h', isAdmin: false });
+    const now = new Date('2024-05-06T07:08:09.010Z');
+    await first.transaction(async (tx) => {
+      await tx.savePackage({ name: 'widget', rev: 1, createdAt: now, modifiedAt: now, distTags: { latest: '1.0.0' }, fullDoc: '{"f":1}', abbrevDoc: '{"a":1}' });
+      await tx.insertVersion({
+        name: 'widget', version: '1.0.0', manifest: { name: 'widget', version: '1.0.0' }, integrity: 'sha512-x', shasum: 'a'.repeat(40),
+        blobKey: 'b'.repeat(128), size: 10, fileCount: 1, unpackedSize: 20, publishedAt: now, publishedBy: alice.id, deprecated: null,
+      });
+      await tx.addMaintainer('widget', alice.id);
+    });
+    await first.close();
+
+    const second = await openSqliteMetadataStore(file);
+    try {
+      assert.deepEqual(await second.findUserByName('alice'), alice);
+      assert.equal((await second.findPackage('widget'))?.fullDoc, '{"f":1}');
+      assert.equal((await second.findVersion('widget', '1.0.0'))?.unpackedSize, 20);
+      assert.deepEqual((await second.listMaintainers('widget')).map((m) => m.userId), [alice.id]);
+    } finally {
+      await second.close();
+    }
+  });
+
+  test('migrations are idempotent: opening a file again applies none twice and keeps constraints', async () => {
+    const file = join(dir, 'migrate.sqlite');
+    for (let i = 0; i < 3; i++) {
+      const store = await openSqliteMetadataStore(file);
+      if (i === 0) await store.insertUser({ name: 'alice', email: 'alice@example.com', passwordHash: null, isAdmin: false });
+      await store.close();
+    }
+
+    const known = Object.keys(await migrations('sqlite').getMigrations());
+    const raw = new SQLite(file, { readonly: true });
+    try {
+      const applied = raw.prepare('SELECT name FROM kysely_migration ORDER BY name').all() as Array<{ name: string }>;
+      assert.deepEqual(applied.map((r) => r.name), known.sort());
+      const users = raw.prepare('SELECT name FROM users').all() as Array<{ name: string }>;
+      assert.deepEqual(users.map((u) => u.name), ['alice']);
+    } finally {
+      raw.close();
+    }
+
+    const store = await openSqliteMetadataStore(file);
+    try {
+      await assert.rejects(
+        store.insertUser({ name: 'alice', email: 'other@example.com', passwordHash: null, isAdmin: false }),
+        (err: unknown) => err instanceof RegistryError && err.code === 'E_USER_EXISTS',
+      );
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('creates missing parent directories of the database file', async () => {
+    const file = join(dir, 'nested', 'deeper', 'registry.sqlite');
+    const store = await openSqliteMetadataStore(file);
+    try {
+      await store.insertUser({ name: 'bob', email: 'bob@example.com', passwordHash: null, isAdmin: false });
+      assert.equal((await store.findUserByName('bob'))?.name, 'bob');
+    } finally {
+      await store.close();
+    }
+  });
+});
