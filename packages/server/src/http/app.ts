@@ -52,8 +52,10 @@ export async function buildHttpApp(ctx: RouteContext, options: HttpOptions): Pro
       children.set(key, child);
     }
     child.inc();
-    // Reads are logged at debug (they are the hot path); writes and failures at info.
-    const level = status >= 500 ? 'error' : request.method === 'GET' || request.method === 'HEAD' ? 'debug' : 'info';
+    // Package reads and their 404s (the hot path, marked by their routes) are logged at debug;
+    // everything else, writes and refusals included, at info; 5xx at error.
+    const hot = (request.routeOptions.config as { hotPath?: boolean } | undefined)?.hotPath === true;
+    const level = status >= 500 ? 'error' : hot && status < 500 ? 'debug' : 'info';
     if ((request.log as unknown as Logger).isLevelEnabled(level)) {
       request.log[level]({ method: request.method, url: request.url.split('?')[0]?.slice(0, 300), status, ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request');
     }

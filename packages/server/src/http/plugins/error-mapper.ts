@@ -38,6 +38,7 @@ export function sendError(reply: FastifyReply, error: RegistryError): FastifyRep
   for (const [name, value] of Object.entries(error.headers)) reply.header(name, value);
   return reply
     .code(status)
+    .header('x-request-id', reply.request.id)
     .header('cache-control', 'no-store')
     .type('application/json')
     .send(JSON.stringify({ error: `${error.message} [${error.code}]`, code: error.code }));
@@ -47,7 +48,7 @@ export function registerErrorMapper(app: FastifyInstance): void {
   app.setErrorHandler((err, request, reply) => {
     const error = toRegistryError(err);
     if (error.code === 'E_INTERNAL') request.log.error({ err }, 'request failed');
-    else request.log.info({ code: error.code }, error.message);
+    else request.log.debug({ code: error.code }, error.message);
     return sendError(reply, error);
   });
   app.setNotFoundHandler((request, reply) => sendError(reply, new RegistryError('E_NOT_FOUND', `Not found: ${request.method} ${request.url.split('?')[0]?.slice(0, 200)}`)));

@@ -37,7 +37,7 @@ function sendDocument(request: FastifyRequest, reply: FastifyReply, doc: Rendere
  * `@s%2fp` or `@s/p` and the router must not split them.
  */
 export function registerPackages(app: FastifyInstance, ctx: RouteContext): void {
-  app.get('/*', async (request, reply) => {
+  app.get('/*', { config: { hotPath: true } }, async (request, reply) => {
     const { name, rest } = parsePackagePath(pathBelow(request.url, ctx.basePath));
     const actor = await ctx.actorOf(request);
     const query = request.query as Record<string, string | undefined>;
