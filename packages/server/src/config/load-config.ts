@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Value } from '@sinclair/typebox/value';
 import { FormatRegistry } from '@sinclair/typebox';
-import { ConfigSchema, type Config } from './schema.js';
+import { ConfigSchema, DEFAULT_TARBALL_BYTES, type Config } from './schema.js';
 
 FormatRegistry.Set('date-time', (v) => !Number.isNaN(Date.parse(v)) && /^\d{4}-\d{2}-\d{2}T/.test(v));
 
@@ -48,6 +48,11 @@ export function loadConfig(options: { file?: string | undefined; env?: NodeJS.Pr
   }
   for (const [key, value] of Object.entries(options.flags ?? {})) {
     if (value !== undefined) setPath(merged, key, coerce(key, value, `--${key}`));
+  }
+  // A lowered body limit lowers the default tarball limit with it (the tarball rides in the body).
+  const limits = merged.limits as Record<string, unknown> | undefined;
+  if (limits && typeof limits.bodyBytes === 'number' && limits.tarballBytes === undefined) {
+    limits.tarballBytes = Math.min(limits.bodyBytes, DEFAULT_TARBALL_BYTES);
   }
   const withDefaults = Value.Default(ConfigSchema, merged) as Record<string, unknown>;
   const problems = [...Value.Errors(ConfigSchema, withDefaults)].map((e) => `  ${e.path || '/'}: ${e.message}${e.value === undefined ? '' : ` (got ${JSON.stringify(e.value)})`}`);

@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 
 const MiB = 1024 * 1024;
+export const DEFAULT_TARBALL_BYTES = 64 * MiB;
 
 /** Every setting, with its default. docs/configuration.md documents the same keys. */
 export const ConfigSchema = Type.Object(
@@ -21,7 +22,7 @@ export const ConfigSchema = Type.Object(
     limits: Type.Object(
       {
         bodyBytes: Type.Integer({ minimum: 1024, default: 96 * MiB }),
-        tarballBytes: Type.Integer({ minimum: 1024, default: 64 * MiB }),
+        tarballBytes: Type.Integer({ minimum: 1024, default: DEFAULT_TARBALL_BYTES }),
         unpackedBytes: Type.Integer({ minimum: 1024, default: 512 * MiB }),
         tarEntries: Type.Integer({ minimum: 1, default: 50_000 }),
       },
