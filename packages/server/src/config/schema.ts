@@ -9,8 +9,8 @@ export const ConfigSchema = Type.Object(
     host: Type.String({ minLength: 1, default: '127.0.0.1' }),
     port: Type.Integer({ minimum: 0, maximum: 65535, default: 4873 }),
     dataDir: Type.String({ minLength: 1, default: './.data' }),
-    /** Where the registry is mounted, e.g. `/npm`. */
-    basePath: Type.String({ pattern: '^/([A-Za-z0-9._~-]+(/[A-Za-z0-9._~-]+)*)?$', default: '/' }),
+    /** Where the registry is mounted, e.g. `/npm`; segments must not start with a dot. */
+    basePath: Type.String({ pattern: '^(/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)*/?$', default: '/' }),
     /** The URL clients use; tarball URLs are built from it. Null: from each request's Host. */
     publicUrl: Type.Union([Type.String({ pattern: '^https?://[^\\s]+$' }), Type.Null()], { default: null }),
     logLevel: Type.Union(

@@ -44,6 +44,8 @@ export interface PackageRecord {
   /** Precomputed documents, written at every change (design rule 8). */
   readonly fullDoc: string;
   readonly abbrevDoc: string;
+  /** Lower-cased name, description and keywords of the latest version, for search. */
+  readonly searchText: string;
 }
 
 export interface VersionRecord {

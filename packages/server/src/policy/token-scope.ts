@@ -29,5 +29,8 @@ export function decideAccountWrite(actor: Actor): Decision {
   if (actor.kind !== 'user') return deny('E_AUTH_REQUIRED', 'You must be logged in to do this.');
   if (actor.via !== 'token') return ALLOW;
   if (actor.token.readOnly) return deny('E_TOKEN_SCOPE', 'This token is read-only.');
+  if (actor.token.packages.length > 0 || actor.token.scopes.length > 0) {
+    return deny('E_TOKEN_SCOPE', 'This token is limited to certain packages; account changes need an unrestricted token.');
+  }
   return ALLOW;
 }

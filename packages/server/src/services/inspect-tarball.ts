@@ -45,6 +45,7 @@ export function inspectTarball(tgz: Uint8Array, limits: TarballLimits): TarballC
     throw new RegistryError('E_TARBALL_INVALID', 'Tarball is not valid gzip data.', { cause: err });
   }
 
+  if (tar.length % 512 !== 0) throw new RegistryError('E_TARBALL_INVALID', 'Tarball is truncated (not a whole number of 512-byte tar blocks).');
   const seen = new Set<string>();
   const problems: RegistryError[] = [];
   let packageJson: Buffer | null = null;
@@ -73,9 +74,13 @@ export function inspectTarball(tgz: Uint8Array, limits: TarballLimits): TarballC
   function checkEntry(entry: ReadEntry): void {
     checkEntryPath(entry.path);
     if (!SAFE_TYPES.has(entry.type)) throw unsafe(`entry ${JSON.stringify(entry.path.slice(0, 120))} is a ${entry.type}, only files and directories are allowed`);
-    const normalized = entry.path.replace(/\/+$/, '').replace(/\/\/+/g, '/');
-    if (seen.has(normalized)) throw unsafe(`entry ${JSON.stringify(normalized.slice(0, 120))} appears twice`);
-    seen.add(normalized);
+    // npm unpacks with strip: 1, so "package/x", "other/x" and "package/./x" all land on "x".
+    // Checks and the package.json lookup use that installed path; case is folded for the
+    // duplicate check because case-insensitive file systems merge such names on install.
+    const installed = entry.path.split('/').filter((s) => s !== '' && s !== '.').slice(1).join('/');
+    const key = installed.toLowerCase();
+    if (key !== '' && seen.has(key)) throw unsafe(`entry ${JSON.stringify(entry.path.slice(0, 120))} installs over an earlier entry`);
+    seen.add(key);
     if (seen.size > limits.tarEntries) throw new RegistryError('E_BODY_TOO_LARGE', `Tarball has more than ${limits.tarEntries} entries.`);
     if (entry.type === 'Directory') {
       entry.resume();
@@ -83,8 +88,8 @@ export function inspectTarball(tgz: Uint8Array, limits: TarballLimits): TarballC
     }
     fileCount += 1;
     unpackedSize += entry.size ?? 0;
-    if (normalized === 'package/binding.gyp') hasBindingGyp = true;
-    if (normalized === 'package/package.json') {
+    if (installed === 'binding.gyp') hasBindingGyp = true;
+    if (installed === 'package.json') {
       if ((entry.size ?? 0) > MAX_PACKAGE_JSON) throw new RegistryError('E_TARBALL_INVALID', 'package/package.json is over 1 MiB.');
       const chunks: Buffer[] = [];
       entry.on('data', (chunk: Buffer) => chunks.push(chunk));

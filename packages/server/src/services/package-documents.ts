@@ -1,7 +1,7 @@
 import type { MetadataOps } from '../domain/ports.js';
 import type { PackageRecord } from '../domain/records.js';
 import { parsePackageName } from '../domain/package-name.js';
-import { renderPackument } from '../domain/packument.js';
+import { latestVersion, renderPackument } from '../domain/packument.js';
 
 /**
  * Rewrites a package's precomputed documents inside the caller's transaction (design rule 8:
@@ -20,11 +20,22 @@ export async function rebuildPackageDocuments(
   }
   const rev = (change.current?.rev ?? 0) + 1;
   const createdAt = change.current?.createdAt ?? change.now;
-  const { full, abbrev } = renderPackument({
+  const state = {
     pkg: parsePackageName(name), rev, createdAt, modifiedAt: change.now, distTags: change.distTags,
     versions, maintainers, starrers, publishers,
-  });
-  const record: PackageRecord = { name, rev, createdAt, modifiedAt: change.now, distTags: change.distTags, fullDoc: full, abbrevDoc: abbrev };
+  };
+  const { full, abbrev } = renderPackument(state);
+  const record: PackageRecord = {
+    name, rev, createdAt, modifiedAt: change.now, distTags: change.distTags, fullDoc: full, abbrevDoc: abbrev,
+    searchText: searchTextOf(name, latestVersion(state)?.manifest ?? {}),
+  };
   await tx.savePackage(record);
   return record;
+}
+
+/** What search matches against: name, description and keywords, lower-cased. */
+function searchTextOf(name: string, manifest: Readonly<Record<string, unknown>>): string {
+  const keywords = Array.isArray(manifest.keywords) ? manifest.keywords.filter((k) => typeof k === 'string') : [];
+  const description = typeof manifest.description === 'string' ? manifest.description : '';
+  return [name, description, ...keywords].join(' ').toLowerCase().slice(0, 4096);
 }

@@ -38,6 +38,7 @@ function packageRecord(name: string, overrides: Partial<PackageRecord> = {}): Pa
     // Shaped like the real documents: the full one carries the description, the abbreviated one not.
     fullDoc: JSON.stringify({ _id: name, name, description, 'dist-tags': { latest: '1.0.0' }, versions: {} }),
     abbrevDoc: JSON.stringify({ name, modified: T0.toISOString(), 'dist-tags': { latest: '1.0.0' }, versions: {} }),
+    searchText: `${name} ${description}`.toLowerCase(),
     ...overrides,
   };
 }
@@ -405,6 +406,22 @@ export function runMetadataStoreContract(name: string, open: () => Promise<Metad
         assert.equal(beyond.total, 5);
       });
 
+      test('a term matches the description, and JSON keys of the documents match nothing', async () => {
+        await store.savePackage(packageRecord('plain', { searchText: 'plain hello world utilities' }));
+        assert.deepEqual((await store.searchPackages('hello', 20, 0)).hits.map((h) => h.name), ['plain']);
+        for (const text of ['versions', 'dist', 'latest', 'modified']) {
+          assert.equal((await store.searchPackages(text, 20, 0)).total, 0, `query ${text}`);
+        }
+      });
+
+      test('names with "_", "%" or "\\" are found by their literal text', async () => {
+        await seed(['foo_bar', 'foo-bar', 'per%cent']);
+        assert.deepEqual((await store.searchPackages('foo_bar', 20, 0)).hits.map((h) => h.name), ['foo_bar']);
+        assert.deepEqual((await store.searchPackages('per%cent', 20, 0)).hits.map((h) => h.name), ['per%cent']);
+        await store.savePackage(packageRecord('slashy', { searchText: 'back\\slash' }));
+        assert.deepEqual((await store.searchPackages('back\\slash', 20, 0)).hits.map((h) => h.name), ['slashy']);
+      });
+
       test('no match gives no hits and a zero total', async () => {
         await seed(['widget']);
         assert.deepEqual(await store.searchPackages('zzzz-nothing', 20, 0), { hits: [], total: 0 });
@@ -412,7 +429,7 @@ export function runMetadataStoreContract(name: string, open: () => Promise<Metad
 
       test('LIKE wildcards in the query are literal: "%" and "_" match nothing by themselves', async () => {
         await seed(['wild-abc', 'wild-axc', 'wild-ac']);
-        for (const text of ['%', '_', 'a_c', 'a%c', 'w%d', 'wild_']) {
+        for (const text of ['%', 'a_c', 'a%c', 'w%d', 'wild_', 'wild%abc']) {
           const { hits, total } = await store.searchPackages(text, 20, 0);
           assert.deepEqual(hits.map((h) => h.name), [], `query ${JSON.stringify(text)}`);
           assert.equal(total, 0, `total for ${JSON.stringify(text)}`);

@@ -29,7 +29,7 @@ describe('openSqliteMetadataStore', () => {
     const alice = await first.insertUser({ name: 'alice', email: 'alice@example.com', passwordHash: 'h', isAdmin: false });
     const now = new Date('2024-05-06T07:08:09.010Z');
     await first.transaction(async (tx) => {
-      await tx.savePackage({ name: 'widget', rev: 1, createdAt: now, modifiedAt: now, distTags: { latest: '1.0.0' }, fullDoc: '{"f":1}', abbrevDoc: '{"a":1}' });
+      await tx.savePackage({ name: 'widget', rev: 1, createdAt: now, modifiedAt: now, distTags: { latest: '1.0.0' }, fullDoc: '{"f":1}', abbrevDoc: '{"a":1}', searchText: 'widget' });
       await tx.insertVersion({
         name: 'widget', version: '1.0.0', manifest: { name: 'widget', version: '1.0.0' }, integrity: 'sha512-x', shasum: 'a'.repeat(40),
         blobKey: 'b'.repeat(128), size: 10, fileCount: 1, unpackedSize: 20, publishedAt: now, publishedBy: alice.id, deprecated: null,

@@ -53,6 +53,17 @@ describe('token format', () => {
     assert.ok(checked > 0);
   });
 
+  test('AUTHZ-3b: the checksum is CRC32 of the random part in 6 big-endian base62 digits (known answers)', () => {
+    // Computed independently (Python binascii.crc32), as a secret scanner would.
+    const known = [
+      'bwk_0123456789ABCDEFGHIJKLMNOPQRSTUV1ggZdL', // crc32 0x5c339a43
+      'bwk_zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz4W8LJS', // crc32 0xf6b9a94a
+      'bwk_aB3dE5gH7jK9mN1pQ2sT4vW6yZ8bC0eF2k2WT1', // crc32 0x95c2e817
+    ];
+    for (const token of known) assert.equal(isWellFormedToken(token), true, token);
+    assert.equal(isWellFormedToken('bwk_0123456789ABCDEFGHIJKLMNOPQRSTUV1ggZdM'), false);
+  });
+
   test('AUTHZ-1b: a wrong prefix, length or alphabet is not a Bulwark token', () => {
     const token = generateToken();
     const body = token.slice(4);

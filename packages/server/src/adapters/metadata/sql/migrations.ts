@@ -43,6 +43,7 @@ export function migrations(dialect: 'sqlite' | 'postgres'): MigrationProvider {
           .addColumn('dist_tags', 'text', (c) => c.notNull())
           .addColumn('full_doc', 'text', (c) => c.notNull())
           .addColumn('abbrev_doc', 'text', (c) => c.notNull())
+          .addColumn('search_text', 'text', (c) => c.notNull().defaultTo(''))
           .execute();
         await db.schema
           .createTable('versions')

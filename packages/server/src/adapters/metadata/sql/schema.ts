@@ -36,6 +36,7 @@ export interface Database {
     dist_tags: string;
     full_doc: string;
     abbrev_doc: string;
+    search_text: string;
   };
   versions: {
     name: string;

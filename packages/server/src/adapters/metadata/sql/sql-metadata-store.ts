@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { MetadataOps, MetadataStore } from '../../../domain/ports.js';
 import type {
   MaintainerRecord, NewUser, PackageRecord, SearchHit, TokenRecord, UserRecord, VersionRecord, WebLoginRecord,
@@ -38,7 +38,7 @@ function toToken(row: Database['tokens']): TokenRecord {
 function toPackage(row: Database['packages']): PackageRecord {
   return {
     name: row.name, rev: row.rev, createdAt: date(row.created_at), modifiedAt: date(row.modified_at),
-    distTags: JSON.parse(row.dist_tags), fullDoc: row.full_doc, abbrevDoc: row.abbrev_doc,
+    distTags: JSON.parse(row.dist_tags), fullDoc: row.full_doc, abbrevDoc: row.abbrev_doc, searchText: row.search_text,
   };
 }
 
@@ -132,13 +132,13 @@ export class SqlMetadataOps implements MetadataOps {
   async savePackage(p: PackageRecord) {
     const values = {
       name: p.name, rev: p.rev, created_at: iso(p.createdAt), modified_at: iso(p.modifiedAt),
-      dist_tags: JSON.stringify(p.distTags), full_doc: p.fullDoc, abbrev_doc: p.abbrevDoc,
+      dist_tags: JSON.stringify(p.distTags), full_doc: p.fullDoc, abbrev_doc: p.abbrevDoc, search_text: p.searchText,
     };
     await this.db
       .insertInto('packages')
       .values(values)
       .onConflict((oc) => oc.column('name').doUpdateSet({
-        rev: values.rev, modified_at: values.modified_at, dist_tags: values.dist_tags, full_doc: values.full_doc, abbrev_doc: values.abbrev_doc,
+        rev: values.rev, modified_at: values.modified_at, dist_tags: values.dist_tags, full_doc: values.full_doc, abbrev_doc: values.abbrev_doc, search_text: values.search_text,
       }))
       .execute();
   }
@@ -228,12 +228,10 @@ export class SqlMetadataOps implements MetadataOps {
     const terms = text.toLowerCase().split(/\s+/).filter(Boolean).slice(0, 8);
     let query = this.db.selectFrom('packages');
     for (const term of terms) {
-      // Name or document text contains the term; LIKE wildcards in the term are escaped.
+      // search_text (name, description, keywords) contains the term; LIKE wildcards in it are
+      // escaped, and ESCAPE names the escape character (SQLite has none by default).
       const pattern = `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      query = query.where((eb) => eb.or([
-        eb(eb.fn('lower', ['name']), 'like', eb.val(pattern)),
-        eb(eb.fn('lower', ['abbrev_doc']), 'like', eb.val(pattern)),
-      ]));
+      query = query.where(sql<boolean>`search_text like ${pattern} escape '\\'`);
     }
     const countRow = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
     const rows = await query.select(['name', 'full_doc', 'modified_at']).orderBy('name').limit(size).offset(from).execute();
