@@ -1,0 +1,107 @@
+// Crash safety: publishes stream in while the registry is killed with SIGKILL. After a restart on
+// the same data dir every acknowledged version is served intact, and an unacknowledged one is
+// either fully there or entirely absent.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import { fetchBytes, getPackument, integrityOf, publishBody, putPackage, request, sleep } from '@bulwark/testkit';
+import { startRegistry, type TestRegistry } from './support.js';
+
+describe('crash safety: kill -9 during publishes', () => {
+  let env: TestRegistry;
+
+  before(async () => {
+    env = await startRegistry(['alice']);
+  });
+
+  after(async () => {
+    await env?.close();
+  });
+
+  test('crash safety: acknowledged versions survive kill -9; unacknowledged ones are all-or-nothing', async (t) => {
+    const name = 'crash-pkg';
+    const token = env.users.alice!.token;
+    const acked = new Map<string, string>();
+    const attempted = new Map<string, string>();
+    let patch = 0;
+    const killDelaysMs = [0, 3, 7, 15, 30, 50];
+
+    const publishNext = async (): Promise<{ version: string; ok: boolean; status?: number; error?: unknown }> => {
+      const version = `1.0.${patch++}`;
+      const p = publishBody({ name, version, registryUrl: env.reg.url, files: { 'payload.bin': randomBytes(256 * 1024) } });
+      attempted.set(version, p.integrity);
+      try {
+        const r = await putPackage(env.reg.url, name, p.body, token);
+        const ok = r.status >= 200 && r.status < 300;
+        if (ok) acked.set(version, p.integrity);
+        return { version, ok, status: r.status };
+      } catch (error) {
+        return { version, ok: false, error };
+      }
+    };
+
+    async function verify(round: number, inFlight: string[]): Promise<void> {
+      const res = await getPackument(env.reg.url, name);
+      assert.equal(res.status, 200, `round ${round}: packument after restart -> ${res.status} ${res.text.slice(0, 200)}`);
+      const doc = res.json!;
+      for (const [version, integrity] of acked) {
+        const v = doc.versions[version];
+        assert.ok(v, `round ${round}: acknowledged ${version} is listed`);
+        assert.equal(v.dist.integrity, integrity, `round ${round}: ${version} has the integrity that was published`);
+      }
+      for (const [version, v] of Object.entries(doc.versions)) {
+        assert.ok(attempted.has(version), `round ${round}: unexpected version ${version}`);
+        assert.equal(v.dist.integrity, attempted.get(version), `round ${round}: ${version} integrity`);
+        const tgz = await fetchBytes(v.dist.tarball);
+        assert.equal(tgz.status, 200, `round ${round}: ${version} is listed but its tarball answers ${tgz.status} (half-visible)`);
+        assert.equal(integrityOf(tgz.bytes), v.dist.integrity, `round ${round}: ${version} tarball bytes match its integrity`);
+      }
+      const latest = doc['dist-tags'].latest;
+      assert.ok(latest && doc.versions[latest], `round ${round}: latest (${latest}) points at a listed version`);
+      for (const version of inFlight) {
+        t.diagnostic(`round ${round}: unacknowledged ${version} is ${doc.versions[version] ? 'fully present' : 'absent'}`);
+        if (doc.versions[version]) continue;
+        // Absent: no tarball either, and the version can be published now (no leftover that blocks it).
+        const tgz = await request(env.reg.urlOf(`${name}/-/${name}-${version}.tgz`));
+        assert.equal(tgz.status, 404, `round ${round}: unlisted ${version} has no tarball`);
+        const again = await publishNext();
+        assert.ok(again.ok, `round ${round}: after the crash a fresh version can be published (${again.status ?? String(again.error)})`);
+        const retry = publishBody({ name, version, registryUrl: env.reg.url, files: { 'payload.bin': randomBytes(1024) } });
+        const r = await putPackage(env.reg.url, name, retry.body, token);
+        assert.ok(r.status >= 200 && r.status < 300, `round ${round}: the unacknowledged ${version} is absent, so publishing it again works (got ${r.status} ${r.text})`);
+        acked.set(version, retry.integrity);
+        attempted.set(version, retry.integrity);
+      }
+    }
+
+    for (let round = 0; round < killDelaysMs.length; round++) {
+      // Publish sequentially, one after the other, until the registry dies under us.
+      const target = acked.size + 3;
+      let stop = false;
+      let loopEnded = false;
+      let loopFailure = '';
+      const unacked: string[] = [];
+      const loop = (async () => {
+        while (!stop) {
+          const r = await publishNext();
+          if (!r.ok) {
+            unacked.push(r.version);
+            if (!stop) loopFailure = `${r.version} -> ${r.status ?? String(r.error)}`;
+            break;
+          }
+        }
+        loopEnded = true;
+      })();
+      while (acked.size < target && !loopEnded) await sleep(1);
+      assert.equal(loopFailure, '', `round ${round}: a publish failed before the kill`);
+      // After some acknowledgements, SIGKILL at a varying moment of the next publish.
+      await sleep(killDelaysMs[round]!);
+      stop = true;
+      await env.reg.kill9();
+      await loop;
+      await env.reg.restart();
+      await verify(round, unacked);
+    }
+    assert.ok(acked.size >= killDelaysMs.length * 3);
+  });
+});
