@@ -124,7 +124,7 @@ const logFd = openSync(logFile, 'a');
 const server = spawn(process.execPath, [bin, 'serve', '--host', '127.0.0.1', '--port', String(port), '--data-dir', dataDir], {
   cwd: repoRoot,
   stdio: ['ignore', logFd, logFd],
-  env: { ...process.env, BULWARK_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn' },
+  env: { ...process.env, BULWARK_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info' },
 });
 closeSync(logFd);
 let stopping = false;

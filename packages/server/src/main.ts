@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
@@ -29,6 +29,8 @@ export interface Stores {
 }
 
 export async function openStores(config: Pick<Config, 'dataDir'>): Promise<Stores> {
+  // The data directory holds password and token hashes: only the registry's user may enter it.
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const metadata = await openSqliteMetadataStore(join(config.dataDir, 'registry.sqlite'));
   return { metadata, blobs: new FsBlobStore(join(config.dataDir, 'blobs')) };
 }
@@ -68,6 +70,9 @@ export async function buildRegistry(config: Config, logger: Logger = createLogge
   collectDefaultMetrics({ register: metrics });
   const accounts = new Accounts({ store: stores.metadata, clock, registration: config.registration });
   const cache = new PackumentCache(stores.metadata, feed);
+  if (config.security.contact.length === 0) {
+    logger.warn('security.contact is not set: security.txt names only the policy page; set BULWARK_SECURITY_CONTACT (e.g. mailto:security@your.org) so researchers can reach you (GEN-1a)');
+  }
   const expires = config.security.expires ? new Date(config.security.expires) : new Date(clock.now().getTime() + 365 * 24 * 3600 * 1000);
   const app = await buildHttpApp(
     {

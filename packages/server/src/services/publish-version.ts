@@ -185,7 +185,7 @@ export class PublishVersion {
     };
     // The blob goes first and durably; until the metadata commits nobody can reach it.
     const blobExisted = (await blobs.head(digests.blobKey)) !== null;
-    await blobs.put(digests.blobKey, parsed.tarball);
+    if (!blobExisted) await blobs.put(digests.blobKey, parsed.tarball);
     try {
       await store.transaction(async (tx) => {
         const current = await tx.findPackageForUpdate(name);

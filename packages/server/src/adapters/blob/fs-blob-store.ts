@@ -10,7 +10,16 @@ const KEY_PATTERN = /^[0-9a-f]{128}$/;
  * it into place and fsyncs the directory: after a crash a blob is whole or absent, never partial.
  */
 export class FsBlobStore implements BlobStore {
+  /** Fan-out folders known to exist, so a put does not ask the file system again. */
+  private readonly knownDirs = new Set<string>();
+
   constructor(private readonly root: string) {}
+
+  private async ensureDir(dir: string): Promise<void> {
+    if (this.knownDirs.has(dir)) return;
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    this.knownDirs.add(dir);
+  }
 
   private pathOf(key: string): string {
     if (!KEY_PATTERN.test(key)) throw new Error(`invalid blob key ${key.slice(0, 16)}…`);
@@ -21,9 +30,8 @@ export class FsBlobStore implements BlobStore {
     const path = this.pathOf(key);
     if (await this.head(key)) return; // content-addressed: same key, same bytes
     const dir = join(path, '..');
-    await mkdir(dir, { recursive: true });
     const temp = join(this.root, 'tmp');
-    await mkdir(temp, { recursive: true });
+    await Promise.all([this.ensureDir(dir), this.ensureDir(temp)]);
     const tempPath = join(temp, `${key.slice(0, 16)}.${randomBytes(8).toString('hex')}`);
     const handle = await open(tempPath, 'wx', 0o644);
     try {
