@@ -35,10 +35,15 @@ export class PackageReads {
     enforce(decideTokenScope(actor, name, 'read', this.deps.clock.now()));
   }
 
-  async packument(actor: Actor, name: string, baseUrl: string, abbreviated: boolean): Promise<RenderedDocument> {
+  /** The document, or null when no such package exists (for callers that answer 404 without throwing). */
+  async findPackument(actor: Actor, name: string, baseUrl: string, abbreviated: boolean): Promise<RenderedDocument | null> {
     this.authorizeRead(actor, name);
-    const doc = await this.deps.cache.get(name, baseUrl, abbreviated);
-    if (!doc) throw new RegistryError('E_PKG_NOT_FOUND', `Not found: ${name}`);
+    return this.deps.cache.get(name, baseUrl, abbreviated);
+  }
+
+  async packument(actor: Actor, name: string, baseUrl: string, abbreviated: boolean): Promise<RenderedDocument> {
+    const doc = await this.findPackument(actor, name, baseUrl, abbreviated);
+    if (!doc) throw packageNotFound(name);
     return doc;
   }
 
@@ -93,4 +98,8 @@ export class PackageReads {
     const user = await this.deps.store.findUserByName(userName);
     return user ? this.deps.store.listStarredBy(user.id) : [];
   }
+}
+
+export function packageNotFound(name: string): RegistryError {
+  return new RegistryError('E_PKG_NOT_FOUND', `Not found: ${name}`);
 }

@@ -2,6 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import semver from 'semver';
 import { RegistryError } from '../../domain/errors.js';
 import type { RenderedDocument } from '../../services/packument-cache.js';
+import { packageNotFound } from '../../services/package-reads.js';
+import { sendError } from '../plugins/error-mapper.js';
 import type { RouteContext } from '../context.js';
 import { parsePackagePath, pathBelow } from '../package-path.js';
 
@@ -44,7 +46,9 @@ export function registerPackages(app: FastifyInstance, ctx: RouteContext): void 
     if (rest.length === 0) {
       const write = query.write === 'true';
       const abbreviated = !write && (request.headers.accept ?? '').includes(CORGI);
-      const doc = await ctx.reads.packument(actor, name, ctx.baseUrlOf(request), abbreviated);
+      const doc = await ctx.reads.findPackument(actor, name, ctx.baseUrlOf(request), abbreviated);
+      // npm probes names: answer the 404 here rather than through Fastify's error path.
+      if (!doc) return sendError(reply, packageNotFound(name));
       return sendDocument(request, reply, doc, abbreviated ? `${CORGI}; charset=utf-8` : 'application/json; charset=utf-8', write ? 'no-store' : REVALIDATE);
     }
     if (rest.length === 2 && rest[0] === '-') {
