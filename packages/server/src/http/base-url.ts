@@ -12,9 +12,16 @@ export function baseUrlResolver(publicUrl: string | null, basePath: string): (re
     const fixed = publicUrl.replace(/\/+$/, '');
     return () => fixed;
   }
+  // Clients send one of a few Host values; remember the URL for each (bounded).
+  const known = new Map<string, string>();
   return (request) => {
+    const key = `${request.protocol} ${request.host}`;
+    const hit = known.get(key);
+    if (hit !== undefined) return hit;
     const host = request.host;
     if (!HOST.test(host)) throw new RegistryError('E_BAD_REQUEST', 'The Host header is not a valid host name.');
-    return `${request.protocol}://${host}${basePath}`;
+    const url = `${request.protocol}://${host}${basePath}`;
+    if (known.size < 64) known.set(key, url);
+    return url;
   };
 }

@@ -11,6 +11,10 @@ export interface PackagePath {
  * `@scope%2fname` (npm), `@scope%2Fname` or `@scope/name`; all three mean the same package.
  */
 export function parsePackagePath(path: string): PackagePath {
+  // Fast path for the most common request, `/name`: one plain segment, nothing to decode.
+  if (path.length > 1 && path.indexOf('/', 1) === -1 && !path.includes('%') && path[1] !== '-' && path[1] !== '.' && path[1] !== '@') {
+    return { name: path.slice(1), rest: [] };
+  }
   const segments = path.split('/').filter((s, i) => i > 0 || s !== '');
   let decoded: string[];
   try {

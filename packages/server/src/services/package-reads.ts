@@ -32,7 +32,14 @@ export class PackageReads {
   }
 
   private authorizeRead(actor: Actor, name: string): void {
+    if (actor.kind === 'anonymous') return; // public read; only token grants narrow it
     enforce(decideTokenScope(actor, name, 'read', this.deps.clock.now()));
+  }
+
+  /** A cached document without waiting, or undefined when the cache must be filled first. */
+  peekPackument(actor: Actor, name: string, baseUrl: string, abbreviated: boolean): RenderedDocument | undefined {
+    this.authorizeRead(actor, name);
+    return this.deps.cache.peek(name, baseUrl, abbreviated);
   }
 
   /** The document, or null when no such package exists (for callers that answer 404 without throwing). */

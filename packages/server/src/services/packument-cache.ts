@@ -36,6 +36,12 @@ export class PackumentCache {
     for (const key of this.entries.keys()) if (key.endsWith(`\u0000${name}`)) this.entries.delete(key);
   }
 
+  /** A hit without a promise. It does not refresh recency: an evicted hot entry is just refilled. */
+  peek(name: string, baseUrl: string, abbreviated: boolean): RenderedDocument | undefined {
+    const entry = this.entries.get(`${baseUrl}\u0000${name}`);
+    return entry ? (abbreviated ? entry.abbrev : entry.full) : undefined;
+  }
+
   async get(name: string, baseUrl: string, abbreviated: boolean): Promise<RenderedDocument | null> {
     const key = `${baseUrl}\u0000${name}`;
     let entry = this.entries.get(key);

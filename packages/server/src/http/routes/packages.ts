@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import semver from 'semver';
+import { ANONYMOUS } from '../../domain/actor.js';
 import { RegistryError } from '../../domain/errors.js';
 import type { RenderedDocument } from '../../services/packument-cache.js';
 import { packageNotFound } from '../../services/package-reads.js';
@@ -41,12 +42,14 @@ function sendDocument(request: FastifyRequest, reply: FastifyReply, doc: Rendere
 export function registerPackages(app: FastifyInstance, ctx: RouteContext): void {
   app.get('/*', { config: { hotPath: true } }, async (request, reply) => {
     const { name, rest } = parsePackagePath(pathBelow(request.url, ctx.basePath));
-    const actor = await ctx.actorOf(request);
+    const actor = request.headers.authorization === undefined ? ANONYMOUS : await ctx.actorOf(request);
     const query = request.query as Record<string, string | undefined>;
     if (rest.length === 0) {
       const write = query.write === 'true';
       const abbreviated = !write && (request.headers.accept ?? '').includes(CORGI);
-      const doc = await ctx.reads.findPackument(actor, name, ctx.baseUrlOf(request), abbreviated);
+      const baseUrl = ctx.baseUrlOf(request);
+      // Hot path: a cached document is sent without awaiting anything.
+      const doc = ctx.reads.peekPackument(actor, name, baseUrl, abbreviated) ?? (await ctx.reads.findPackument(actor, name, baseUrl, abbreviated));
       // npm probes names: answer the 404 here rather than through Fastify's error path.
       if (!doc) return sendError(reply, packageNotFound(name));
       return sendDocument(request, reply, doc, abbreviated ? `${CORGI}; charset=utf-8` : 'application/json; charset=utf-8', write ? 'no-store' : REVALIDATE);
