@@ -17,7 +17,7 @@ import { PublishVersion } from './services/publish-version.js';
 import { SecurityContact } from './services/security-contact.js';
 import { WebLogin } from './services/web-login.js';
 import { buildHttpApp } from './http/app.js';
-import { actorResolver } from './http/plugins/authenticate.js';
+import { actorResolver, quickActor } from './http/plugins/authenticate.js';
 import { baseUrlResolver } from './http/base-url.js';
 
 export const systemClock: Clock = { now: () => new Date() };
@@ -88,6 +88,7 @@ export async function buildRegistry(config: Config, logger: Logger = createLogge
       metrics,
       basePath: config.basePath,
       actorOf: actorResolver(accounts),
+      quickActorOf: quickActor(accounts),
       baseUrlOf: baseUrlResolver(config.publicUrl, config.basePath),
     },
     { bodyLimit: config.limits.bodyBytes, basePath: config.basePath, logger, metrics },

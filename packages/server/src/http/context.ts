@@ -19,5 +19,7 @@ export interface RouteContext {
   readonly metrics: MetricsRegistry;
   readonly basePath: string;
   readonly actorOf: (request: FastifyRequest) => Promise<Actor>;
+  /** The same actor when it is known without I/O (anonymous or a cached token), else undefined. */
+  readonly quickActorOf: (request: FastifyRequest) => Actor | undefined;
   readonly baseUrlOf: (request: FastifyRequest) => string;
 }

@@ -98,6 +98,14 @@ export class Accounts {
     return { token, record };
   }
 
+  /** A recently authenticated token's actor without waiting, or undefined (then call authenticateToken). */
+  peekToken(token: string): Actor | undefined {
+    const cached = this.tokenCache.get(token);
+    if (!cached) return undefined;
+    const now = this.deps.clock.now().getTime();
+    return cached.until > now ? this.checkExpiry(cached.actor, now) : undefined;
+  }
+
   /** The actor behind a bearer token; throws E_TOKEN_INVALID for anything but a live token. */
   async authenticateToken(token: string): Promise<Actor> {
     const now = this.deps.clock.now().getTime();

@@ -8,7 +8,8 @@ import type { ChangeFeed } from './change-feed.js';
 import type { PackumentCache, RenderedDocument } from './packument-cache.js';
 
 export interface TarballHit {
-  readonly data: Uint8Array;
+  /** A Buffer view over the stored bytes, ready to send. */
+  readonly data: Buffer;
   readonly integrity: string;
   readonly blobKey: string;
 }
@@ -18,16 +19,22 @@ const TARBALL_CACHE_MAX_ITEM = 1024 * 1024;
 
 /**
  * The read path: authorise, then send what was precomputed. Tarballs are immutable and
- * content-addressed, so small ones are kept in memory without any invalidation.
+ * content-addressed, so small ones are kept in memory, keyed by the URL's name and file name;
+ * a change to the package drops its entries (a later takedown must not be served from memory).
  */
 export class PackageReads {
-  private readonly tarballIndex = new Map<string, { blobKey: string; integrity: string } | null>();
-  private readonly tarballBytes = new Map<string, Uint8Array>();
+  private readonly tarballs = new Map<string, TarballHit>();
   private cachedBytes = 0;
 
   constructor(private readonly deps: { store: MetadataStore; blobs: BlobStore; cache: PackumentCache; clock: Clock; feed: ChangeFeed }) {
     deps.feed.subscribe((name) => {
-      for (const key of this.tarballIndex.keys()) if (key.startsWith(`${name}@`)) this.tarballIndex.delete(key);
+      const prefix = `${name}\u0000`;
+      for (const [key, hit] of this.tarballs) {
+        if (key.startsWith(prefix)) {
+          this.tarballs.delete(key);
+          this.cachedBytes -= hit.data.length;
+        }
+      }
     });
   }
 
@@ -61,40 +68,38 @@ export class PackageReads {
     return { ...record.distTags };
   }
 
+  /** A cached tarball without waiting, or undefined when it must be looked up. */
+  peekTarball(actor: Actor, name: string, fileName: string): TarballHit | undefined {
+    this.authorizeRead(actor, name);
+    return this.tarballs.get(`${name}\u0000${fileName}`);
+  }
+
   /** A tarball by its npmjs-style file name (`<basename>-<version>.tgz`). */
   async tarball(actor: Actor, name: string, fileName: string): Promise<TarballHit> {
-    this.authorizeRead(actor, name);
+    const cached = this.peekTarball(actor, name, fileName);
+    if (cached) return cached;
     const pkg = parsePackageName(name);
     const prefix = `${pkg.basename}-`;
     if (!fileName.startsWith(prefix) || !fileName.endsWith('.tgz')) throw new RegistryError('E_NOT_FOUND', `Not found: ${name}/-/${fileName}`);
     const version = fileName.slice(prefix.length, -'.tgz'.length);
-    const key = `${name}@${version}`;
-    let location = this.tarballIndex.get(key);
-    if (location === undefined) {
-      const record = await this.deps.store.findVersion(name, version);
-      location = record ? { blobKey: record.blobKey, integrity: record.integrity } : null;
-      if (record) this.tarballIndex.set(key, location);
-    }
-    if (!location) throw new RegistryError('E_VERSION_NOT_FOUND', `Not found: ${name}/-/${fileName}`);
-    let data = this.tarballBytes.get(location.blobKey);
-    if (!data) {
-      const stored = await this.deps.blobs.get(location.blobKey);
-      if (!stored) throw new RegistryError('E_VERSION_NOT_FOUND', `Not found: ${name}/-/${fileName} (tarball missing from storage)`);
-      data = stored;
-      this.remember(location.blobKey, data);
-    }
-    return { data, integrity: location.integrity, blobKey: location.blobKey };
+    const record = await this.deps.store.findVersion(name, version);
+    if (!record) throw new RegistryError('E_VERSION_NOT_FOUND', `Not found: ${name}/-/${fileName}`);
+    const stored = await this.deps.blobs.get(record.blobKey);
+    if (!stored) throw new RegistryError('E_VERSION_NOT_FOUND', `Not found: ${name}/-/${fileName} (tarball missing from storage)`);
+    const hit: TarballHit = { data: Buffer.from(stored.buffer, stored.byteOffset, stored.byteLength), integrity: record.integrity, blobKey: record.blobKey };
+    this.remember(`${name}\u0000${fileName}`, hit);
+    return hit;
   }
 
-  private remember(blobKey: string, data: Uint8Array): void {
-    if (data.length > TARBALL_CACHE_MAX_ITEM) return;
-    while (this.cachedBytes + data.length > TARBALL_CACHE_BYTES && this.tarballBytes.size > 0) {
-      const [oldest, bytes] = this.tarballBytes.entries().next().value as [string, Uint8Array];
-      this.tarballBytes.delete(oldest);
-      this.cachedBytes -= bytes.length;
+  private remember(key: string, hit: TarballHit): void {
+    if (hit.data.length > TARBALL_CACHE_MAX_ITEM) return;
+    while (this.cachedBytes + hit.data.length > TARBALL_CACHE_BYTES && this.tarballs.size > 0) {
+      const [oldest, old] = this.tarballs.entries().next().value as [string, TarballHit];
+      this.tarballs.delete(oldest);
+      this.cachedBytes -= old.data.length;
     }
-    this.tarballBytes.set(blobKey, data);
-    this.cachedBytes += data.length;
+    this.tarballs.set(key, hit);
+    this.cachedBytes += hit.data.length;
   }
 
   async search(text: string, size: number, from: number) {

@@ -26,6 +26,15 @@ export function actorResolver(accounts: Accounts): (request: FastifyRequest) => 
   };
 }
 
+/** The actor for requests that need no lookup (none, or a cached token); undefined otherwise. */
+export function quickActor(accounts: Accounts): (request: FastifyRequest) => Actor | undefined {
+  return (request) => {
+    const header = request.headers.authorization;
+    if (header === undefined) return ANONYMOUS;
+    return header.startsWith('Bearer ') ? accounts.peekToken(header.slice(7).trim()) : undefined;
+  };
+}
+
 export function requireUser(actor: Actor): Extract<Actor, { kind: 'user' }> {
   if (actor.kind !== 'user') throw new RegistryError('E_AUTH_REQUIRED', 'You must be logged in to do this (npm login).');
   return actor;

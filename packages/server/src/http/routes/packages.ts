@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import semver from 'semver';
-import { ANONYMOUS } from '../../domain/actor.js';
 import { RegistryError } from '../../domain/errors.js';
 import type { RenderedDocument } from '../../services/packument-cache.js';
 import { packageNotFound } from '../../services/package-reads.js';
@@ -42,7 +41,7 @@ function sendDocument(request: FastifyRequest, reply: FastifyReply, doc: Rendere
 export function registerPackages(app: FastifyInstance, ctx: RouteContext): void {
   app.get('/*', { config: { hotPath: true } }, async (request, reply) => {
     const { name, rest } = parsePackagePath(pathBelow(request.url, ctx.basePath));
-    const actor = request.headers.authorization === undefined ? ANONYMOUS : await ctx.actorOf(request);
+    const actor = ctx.quickActorOf(request) ?? (await ctx.actorOf(request));
     const query = request.query as Record<string, string | undefined>;
     if (rest.length === 0) {
       const write = query.write === 'true';
@@ -55,11 +54,10 @@ export function registerPackages(app: FastifyInstance, ctx: RouteContext): void 
       return sendDocument(request, reply, doc, abbreviated ? `${CORGI}; charset=utf-8` : 'application/json; charset=utf-8', write ? 'no-store' : REVALIDATE);
     }
     if (rest.length === 2 && rest[0] === '-') {
-      const hit = await ctx.reads.tarball(actor, name, rest[1]!);
+      const hit = ctx.reads.peekTarball(actor, name, rest[1]!) ?? (await ctx.reads.tarball(actor, name, rest[1]!));
       const etag = `"${hit.blobKey.slice(0, 32)}"`;
-      reply.header('etag', etag).header('cache-control', IMMUTABLE);
-      if (request.headers['if-none-match'] === etag) return reply.code(304).send();
-      return reply.header('content-type', 'application/octet-stream').send(Buffer.from(hit.data.buffer, hit.data.byteOffset, hit.data.byteLength));
+      if (request.headers['if-none-match'] === etag) return reply.code(304).headers({ etag, 'cache-control': IMMUTABLE }).send();
+      return reply.headers({ etag, 'cache-control': IMMUTABLE, 'content-type': 'application/octet-stream' }).send(hit.data);
     }
     if (rest.length === 1) {
       // GET /{name}/{version|tag}: one version's manifest.
