@@ -8,7 +8,7 @@
 // Environment:
 //   BENCH_HARNESS      path of run-bench.sh (default: ../shared/bench/run-bench.sh beside the repo)
 //   BENCH_WORKDIR      the harness's work folder (default /tmp/registry-bench); results go under it
-//   BENCH_LOG_LEVEL    the server's log level during the run (default warn)
+//   BENCH_LOG_LEVEL    the server's log level during the run (default info, as shipped)
 //   BENCH_KEEP_DATA=1  keep the server's temporary data dir (and its log) after the run
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -117,7 +117,7 @@ const tokenOut = admin(['token', 'create', userName, '--data-dir', dataDir]);
 const token = tokenOut.match(/bwk_[A-Za-z0-9_]+/)?.[0];
 if (!token) fail(`no bwk_ token in the output of \`bulwark admin token create\`:\n${tokenOut}`);
 
-// 2. The server, on a port of our choosing (at log level warn it does not print its listening line).
+// 2. The server, on a port of our choosing; readiness is a 200 from GET /-/ping.
 const port = await freePort();
 const url = `http://127.0.0.1:${port}/`;
 const logFd = openSync(logFile, 'a');
