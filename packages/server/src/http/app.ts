@@ -2,6 +2,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { Logger } from 'pino';
 import { Counter, type Registry as MetricsRegistry } from 'prom-client';
 import type { RouteContext } from './context.js';
+import { loggableUrl } from './loggable-url.js';
 import { registerErrorMapper } from './plugins/error-mapper.js';
 import { registerCouchUsers } from './routes/couch-users.js';
 import { registerMetrics } from './routes/metrics.js';
@@ -57,7 +58,7 @@ export async function buildHttpApp(ctx: RouteContext, options: HttpOptions): Pro
     const hot = (request.routeOptions.config as { hotPath?: boolean } | undefined)?.hotPath === true;
     const level = status >= 500 ? 'error' : hot && status < 500 ? 'debug' : 'info';
     if ((request.log as unknown as Logger).isLevelEnabled(level)) {
-      request.log[level]({ method: request.method, url: request.url.split('?')[0]?.slice(0, 300), status, ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request');
+      request.log[level]({ method: request.method, url: loggableUrl(request.url), status, ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request');
     }
     done();
   });

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { ERROR_TABLE } from '../../domain/error-table.js';
 import { RegistryError, isRegistryError, type ErrorCode } from '../../domain/errors.js';
+import { loggableUrl } from '../loggable-url.js';
 
 /** Fastify's own error codes, mapped into the registry's table. */
 const FASTIFY_CODES: Record<string, ErrorCode> = {
@@ -51,5 +52,5 @@ export function registerErrorMapper(app: FastifyInstance): void {
     else request.log.debug({ code: error.code }, error.message);
     return sendError(reply, error);
   });
-  app.setNotFoundHandler((request, reply) => sendError(reply, new RegistryError('E_NOT_FOUND', `Not found: ${request.method} ${request.url.split('?')[0]?.slice(0, 200)}`)));
+  app.setNotFoundHandler((request, reply) => sendError(reply, new RegistryError('E_NOT_FOUND', `Not found: ${request.method} ${loggableUrl(request.url)}`)));
 }
