@@ -16,6 +16,7 @@ import { PackumentCache } from './services/packument-cache.js';
 import { PublishVersion } from './services/publish-version.js';
 import { SecurityContact } from './services/security-contact.js';
 import { WebLogin } from './services/web-login.js';
+import { LogFeed } from './services/transparency-log.js';
 import { buildHttpApp } from './http/app.js';
 import { actorResolver, quickActor } from './http/plugins/authenticate.js';
 import { baseUrlResolver } from './http/base-url.js';
@@ -85,6 +86,7 @@ export async function buildRegistry(config: Config, logger: Logger = createLogge
         contact: config.security.contact, policyUrl: config.security.policyUrl, expires,
         preferredLanguages: config.security.preferredLanguages, policyText: readPolicy(config),
       }),
+      logFeed: new LogFeed(stores.metadata),
       metrics,
       basePath: config.basePath,
       actorOf: actorResolver(accounts),

@@ -49,6 +49,7 @@ export function versionDist(state: PackumentState, v: VersionRecord): Record<str
     tarball: `${BASE_URL_MARKER}${tarballPath(state.pkg, v.version)}`,
     fileCount: v.fileCount,
     unpackedSize: v.unpackedSize,
+    ...(v.logIndex === null ? {} : { tlogIndex: v.logIndex }),
   };
 }
 

@@ -1,3 +1,4 @@
+import type { LogEntry } from './registry-event.js';
 import type {
   MaintainerRecord, NewUser, PackageRecord, SearchHit, TokenRecord, UserRecord, VersionRecord, WebLoginRecord,
 } from './records.js';
@@ -42,6 +43,13 @@ export interface MetadataOps {
   listStarredBy(userId: number): Promise<string[]>;
 
   searchPackages(text: string, size: number, from: number): Promise<{ hits: SearchHit[]; total: number }>;
+
+  /** Takes the next transparency-log index; serialises appends until the transaction ends. */
+  allocateLogIndex(): Promise<number>;
+  insertLogEntry(entry: LogEntry, leafHash: Uint8Array): Promise<void>;
+  /** Entries with index >= since, in order. */
+  listLogEntries(since: number, limit: number): Promise<LogEntry[]>;
+  logSize(): Promise<number>;
 
   insertWebLogin(login: WebLoginRecord): Promise<void>;
   findWebLogin(id: string): Promise<WebLoginRecord | null>;

@@ -63,6 +63,8 @@ export interface VersionRecord {
   readonly publishedAt: Date;
   readonly publishedBy: number;
   readonly deprecated: string | null;
+  /** Index of the version-published entry in the transparency log (GEN-3b). */
+  readonly logIndex: number | null;
 }
 
 export interface MaintainerRecord {

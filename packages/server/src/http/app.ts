@@ -11,6 +11,7 @@ import { registerPingWhoami } from './routes/ping-whoami.js';
 import { registerSearchStars } from './routes/search-stars.js';
 import { registerSecurityPolicy } from './routes/security-policy.js';
 import { registerWebLogin } from './routes/web-login.js';
+import { registerTransparencyLog } from './routes/tlog.js';
 
 export interface HttpOptions {
   readonly bodyLimit: number;
@@ -77,6 +78,7 @@ export async function buildHttpApp(ctx: RouteContext, options: HttpOptions): Pro
       registerSearchStars(scoped, ctx);
       registerMetrics(scoped, ctx);
       registerSecurityPolicy(scoped, ctx, 'base');
+      registerTransparencyLog(scoped, ctx);
       registerDistTags(scoped, ctx);
       registerPackages(scoped, ctx);
     },

@@ -6,6 +6,7 @@ import type { PackageWrites } from '../services/package-writes.js';
 import type { PublishVersion } from '../services/publish-version.js';
 import type { WebLogin } from '../services/web-login.js';
 import type { SecurityContact } from '../services/security-contact.js';
+import type { LogFeed } from '../services/transparency-log.js';
 import type { Registry as MetricsRegistry } from 'prom-client';
 
 /** What route modules get: services and request helpers, no adapters. */
@@ -16,6 +17,7 @@ export interface RouteContext {
   readonly publisher: PublishVersion;
   readonly webLogin: WebLogin;
   readonly securityContact: SecurityContact;
+  readonly logFeed: LogFeed;
   readonly metrics: MetricsRegistry;
   readonly basePath: string;
   readonly actorOf: (request: FastifyRequest) => Promise<Actor>;

@@ -11,6 +11,12 @@ import { enforce } from '../policy/decision.js';
 import type { ChangeFeed } from './change-feed.js';
 import { rebuildPackageDocuments } from './package-documents.js';
 import { isValidTag } from './publish-version.js';
+import { recordEvent } from './transparency-log.js';
+
+function actorName(actor: Actor): string {
+  if (actor.kind !== 'user') throw new RegistryError('E_AUTH_REQUIRED', 'You must be logged in to change packages.');
+  return actor.user.name;
+}
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -57,6 +63,7 @@ export class PackageWrites {
     await this.change(name, async (tx, current, now) => {
       await this.requireMaintainer(tx, actor, name, now);
       if (!(await tx.findVersion(name, version))) throw new RegistryError('E_VERSION_NOT_FOUND', `${name}@${version} does not exist.`);
+      if (current.distTags[tag] !== version) await recordEvent(tx, { type: 'dist-tag-set', name, tag, version, actor: actorName(actor) }, now);
       return { ...current.distTags, [tag]: version };
     });
   }
@@ -68,6 +75,7 @@ export class PackageWrites {
       if (!(tag in current.distTags)) throw new RegistryError('E_NOT_FOUND', `${name} has no dist-tag "${printable(tag)}".`);
       const next = { ...current.distTags };
       delete next[tag];
+      await recordEvent(tx, { type: 'dist-tag-removed', name, tag, actor: actorName(actor) }, now);
       return next;
     });
   }
@@ -103,6 +111,7 @@ export class PackageWrites {
           for (const c of changes) {
             if (c.wanted !== null && c.wanted.length > 1024) throw new RegistryError('E_BAD_REQUEST', 'Deprecation messages are at most 1024 characters.');
             await tx.setDeprecated(name, c.version, c.wanted);
+            await recordEvent(tx, { type: 'version-deprecated', name, version: c.version, message: c.wanted, actor: user.name }, now);
           }
         }
       }
@@ -146,6 +155,7 @@ export class PackageWrites {
       await tx.addMaintainer(name, user.id);
     }
     for (const m of removed) await tx.removeMaintainer(name, m.userId);
+    await recordEvent(tx, { type: 'maintainers-changed', name, added, removed: removed.map((m) => m.name), actor: actorName(actor) }, now);
   }
 
   /** `DELETE /{name}/-rev/{rev}` and tarball deletes: refused, versions are immutable (GEN-2a). */

@@ -11,6 +11,7 @@ import { enforce } from '../policy/decision.js';
 import type { ChangeFeed } from './change-feed.js';
 import { inspectTarball, type TarballLimits } from './inspect-tarball.js';
 import { rebuildPackageDocuments } from './package-documents.js';
+import { recordEvent } from './transparency-log.js';
 
 export interface PublishLimits extends TarballLimits {
   readonly tarballBytes: number;
@@ -182,6 +183,7 @@ export class PublishVersion {
       name, version: parsed.version, manifest: cleanManifest(parsed.manifest, hasInstallScript),
       integrity: digests.integrity, shasum: digests.shasum, blobKey: digests.blobKey, size: parsed.tarball.length,
       fileCount: contents.fileCount, unpackedSize: contents.unpackedSize, publishedAt: now, publishedBy: actor.user.id, deprecated: null,
+      logIndex: null,
     };
     // The blob goes first and durably; until the metadata commits nobody can reach it.
     const blobExisted = (await blobs.head(digests.blobKey)) !== null;
@@ -194,12 +196,16 @@ export class PublishVersion {
           const ids = (await tx.listMaintainers(name)).map((m) => m.userId);
           enforce(decidePackageWrite({ actor, packageName: name, scope: pkg.scope, maintainerIds: ids, scopeOwnerId, now }));
         }
-        await tx.insertVersion(record);
+        const logged = await recordEvent(tx, { type: 'version-published', name, version: parsed.version, integrity: digests.integrity, actor: actor.user.name }, now);
+        await tx.insertVersion({ ...record, logIndex: logged.index });
         if (!current) {
           await tx.addMaintainer(name, actor.user.id);
           if (pkg.scope !== null && scopeOwnerId === null) await tx.claimScope(pkg.scope, actor.user.id);
         }
         const distTags = { ...(current?.distTags ?? {}), ...parsed.tags };
+        for (const [tag, version] of Object.entries(parsed.tags)) {
+          if (current?.distTags[tag] !== version) await recordEvent(tx, { type: 'dist-tag-set', name, tag, version, actor: actor.user.name }, now);
+        }
         await rebuildPackageDocuments(tx, name, { now, current, distTags });
       });
     } catch (err) {

@@ -58,6 +58,7 @@ function versionRecord(name: string, version: string, publishedBy: number, overr
     publishedAt: T0,
     publishedBy,
     deprecated: null,
+    logIndex: null,
     ...overrides,
   };
 }
@@ -464,6 +465,46 @@ export function runMetadataStoreContract(name: string, open: () => Promise<Metad
         assert.equal((await store.findWebLogin('login-1'))?.consumedAt?.getTime(), at(2).getTime());
         assert.equal((await store.findWebLogin('login-2'))?.consumedAt, null);
         assert.equal(await store.consumeWebLogin('no-such-login', at(3)), false);
+      });
+    });
+
+    describe('transparency log (GEN-3b)', () => {
+      const event = (name: string) => ({ type: 'dist-tag-removed' as const, name, tag: 'beta', actor: 'alice' });
+
+      test('appends take consecutive indexes from 0 and list back in order with paging', async () => {
+        for (let i = 0; i < 5; i++) {
+          await store.transaction(async (tx) => {
+            const index = await tx.allocateLogIndex();
+            assert.equal(index, i);
+            await tx.insertLogEntry({ index, time: T0.toISOString(), event: event(`p${i}`) }, new Uint8Array(32).fill(i));
+          });
+        }
+        assert.equal(await store.logSize(), 5);
+        const page = await store.listLogEntries(2, 2);
+        assert.deepEqual(page.map((e) => [e.index, e.event.name]), [[2, 'p2'], [3, 'p3']]);
+        assert.deepEqual(page[0]!.event, event('p2'));
+        assert.deepEqual(await store.listLogEntries(5, 10), []);
+      });
+
+      test('a rolled-back transaction leaves neither an entry nor a gap', async () => {
+        await assert.rejects(store.transaction(async (tx) => {
+          const index = await tx.allocateLogIndex();
+          await tx.insertLogEntry({ index, time: T0.toISOString(), event: event('gone') }, new Uint8Array(32));
+          throw new Error('abort');
+        }), /abort/);
+        assert.equal(await store.logSize(), 0);
+        const index = await store.transaction((tx) => tx.allocateLogIndex());
+        assert.equal(index, 0, 'the next append reuses the rolled-back index');
+      });
+
+      test('concurrent appends get distinct consecutive indexes', async () => {
+        const indexes = await Promise.all(Array.from({ length: 10 }, (_, i) => store.transaction(async (tx) => {
+          const index = await tx.allocateLogIndex();
+          await tx.insertLogEntry({ index, time: T0.toISOString(), event: event(`c${i}`) }, new Uint8Array(32));
+          return index;
+        })));
+        assert.deepEqual([...indexes].sort((a, b) => a - b), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+        assert.equal((await store.listLogEntries(0, 100)).length, 10);
       });
     });
 

@@ -32,7 +32,7 @@ describe('openSqliteMetadataStore', () => {
       await tx.savePackage({ name: 'widget', rev: 1, createdAt: now, modifiedAt: now, distTags: { latest: '1.0.0' }, fullDoc: '{"f":1}', abbrevDoc: '{"a":1}', searchText: 'widget' });
       await tx.insertVersion({
         name: 'widget', version: '1.0.0', manifest: { name: 'widget', version: '1.0.0' }, integrity: 'sha512-x', shasum: 'a'.repeat(40),
-        blobKey: 'b'.repeat(128), size: 10, fileCount: 1, unpackedSize: 20, publishedAt: now, publishedBy: alice.id, deprecated: null,
+        blobKey: 'b'.repeat(128), size: 10, fileCount: 1, unpackedSize: 20, publishedAt: now, publishedBy: alice.id, deprecated: null, logIndex: null,
       });
       await tx.addMaintainer('widget', alice.id);
     });

@@ -40,6 +40,7 @@ function version(name: string, v: string, overrides: Partial<VersionRecord> = {}
     publishedAt: new Date(`2024-01-0${v.split('.')[1] === '0' ? 1 : 5}T10:00:00.000Z`),
     publishedBy: 1,
     deprecated: null,
+    logIndex: null,
     ...overrides,
   };
 }

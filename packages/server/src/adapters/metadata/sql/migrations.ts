@@ -93,6 +93,20 @@ export function migrations(dialect: 'sqlite' | 'postgres'): MigrationProvider {
           .execute();
       },
     },
+    '0002-transparency-log': {
+      async up(db: Kysely<any>) {
+        await db.schema.createTable('tlog_head').addColumn('id', 'integer', (c) => c.primaryKey()).addColumn('size', 'integer', (c) => c.notNull()).execute();
+        await db.insertInto('tlog_head').values({ id: 1, size: 0 }).execute();
+        await db.schema
+          .createTable('tlog_entries')
+          .addColumn('idx', 'integer', (c) => c.primaryKey())
+          .addColumn('time', 'text', (c) => c.notNull())
+          .addColumn('entry', 'text', (c) => c.notNull())
+          .addColumn('leaf_hash', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.alterTable('versions').addColumn('tlog_index', 'integer').execute();
+      },
+    },
   };
   return { getMigrations: async () => all };
 }

@@ -51,10 +51,13 @@ export interface Database {
     published_at: string;
     published_by: number;
     deprecated: string | null;
+    tlog_index: number | null;
   };
   maintainers: { name: string; user_id: number; added_at: string };
   scopes: { scope: string; owner_id: number; claimed_at: string };
   stars: { name: string; user_id: number };
+  tlog_head: { id: number; size: number };
+  tlog_entries: { idx: number; time: string; entry: string; leaf_hash: string };
   web_logins: {
     id: string;
     done_secret_hash: string;

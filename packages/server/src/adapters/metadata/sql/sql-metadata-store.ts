@@ -4,6 +4,7 @@ import type {
   MaintainerRecord, NewUser, PackageRecord, SearchHit, TokenRecord, UserRecord, VersionRecord, WebLoginRecord,
 } from '../../../domain/records.js';
 import { RegistryError } from '../../../domain/errors.js';
+import type { LogEntry } from '../../../domain/registry-event.js';
 import type { Database } from './schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -47,7 +48,7 @@ function toVersion(row: Database['versions']): VersionRecord {
     name: row.name, version: row.version, manifest: JSON.parse(row.manifest), integrity: row.integrity,
     shasum: row.shasum, blobKey: row.blob_key, size: Number(row.size), fileCount: row.file_count,
     unpackedSize: Number(row.unpacked_size), publishedAt: date(row.published_at), publishedBy: row.published_by,
-    deprecated: row.deprecated,
+    deprecated: row.deprecated, logIndex: row.tlog_index === null ? null : Number(row.tlog_index),
   };
 }
 
@@ -160,7 +161,7 @@ export class SqlMetadataOps implements MetadataOps {
         .values({
           name: v.name, version: v.version, manifest: JSON.stringify(v.manifest), integrity: v.integrity, shasum: v.shasum,
           blob_key: v.blobKey, size: v.size, file_count: v.fileCount, unpacked_size: v.unpackedSize,
-          published_at: iso(v.publishedAt), published_by: v.publishedBy, deprecated: v.deprecated,
+          published_at: iso(v.publishedAt), published_by: v.publishedBy, deprecated: v.deprecated, tlog_index: v.logIndex,
         })
         .execute();
     } catch (err) {
@@ -236,6 +237,28 @@ export class SqlMetadataOps implements MetadataOps {
     const countRow = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
     const rows = await query.select(['name', 'full_doc', 'modified_at']).orderBy('name').limit(size).offset(from).execute();
     return { total: Number(countRow?.n ?? 0), hits: rows.map((r) => ({ name: r.name, fullDoc: r.full_doc, modifiedAt: date(r.modified_at) })) };
+  }
+
+  async allocateLogIndex() {
+    // One row holds the log size; updating it takes its write lock (PostgreSQL) or the database
+    // lock (SQLite), so concurrent appends get consecutive indexes in commit order.
+    const row = await this.db.updateTable('tlog_head').set((eb) => ({ size: eb('size', '+', 1) })).where('id', '=', 1).returning('size').executeTakeFirstOrThrow();
+    return Number(row.size) - 1;
+  }
+
+  async insertLogEntry(entry: LogEntry, leafHash: Uint8Array) {
+    const { index, time, event } = entry;
+    await this.db.insertInto('tlog_entries').values({ idx: index, time, entry: JSON.stringify(event), leaf_hash: Buffer.from(leafHash).toString('hex') }).execute();
+  }
+
+  async listLogEntries(since: number, limit: number): Promise<LogEntry[]> {
+    const rows = await this.db.selectFrom('tlog_entries').selectAll().where('idx', '>=', since).orderBy('idx').limit(limit).execute();
+    return rows.map((r) => ({ index: Number(r.idx), time: r.time, event: JSON.parse(r.entry) }));
+  }
+
+  async logSize() {
+    const row = await this.db.selectFrom('tlog_head').select('size').where('id', '=', 1).executeTakeFirstOrThrow();
+    return Number(row.size);
   }
 
   async insertWebLogin(l: WebLoginRecord) {

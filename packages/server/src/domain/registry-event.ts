@@ -1,0 +1,25 @@
+import canonicalize from 'canonicalize';
+
+/**
+ * GEN-3b: what the transparency log records. Each event is public information only (names,
+ * versions, integrity, the public user name that acted), never secrets or email addresses.
+ * An entry's leaf bytes are its RFC 8785 canonical JSON, so anyone can recompute them.
+ */
+export type RegistryEvent =
+  | { readonly type: 'version-published'; readonly name: string; readonly version: string; readonly integrity: string; readonly actor: string }
+  | { readonly type: 'dist-tag-set'; readonly name: string; readonly tag: string; readonly version: string; readonly actor: string }
+  | { readonly type: 'dist-tag-removed'; readonly name: string; readonly tag: string; readonly actor: string }
+  | { readonly type: 'version-deprecated'; readonly name: string; readonly version: string; readonly message: string | null; readonly actor: string }
+  | { readonly type: 'maintainers-changed'; readonly name: string; readonly added: readonly string[]; readonly removed: readonly string[]; readonly actor: string };
+
+export interface LogEntry {
+  /** Position in the log: 0, 1, 2, ... with no gaps. */
+  readonly index: number;
+  readonly time: string;
+  readonly event: RegistryEvent;
+}
+
+/** The bytes a log leaf commits to. */
+export function entryBytes(entry: LogEntry): Uint8Array {
+  return Buffer.from(canonicalize({ index: entry.index, time: entry.time, ...entry.event }) ?? '', 'utf8');
+}
