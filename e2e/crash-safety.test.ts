@@ -56,6 +56,20 @@ describe('crash safety: kill -9 during publishes', () => {
         assert.equal(tgz.status, 200, `round ${round}: ${version} is listed but its tarball answers ${tgz.status} (half-visible)`);
         assert.equal(integrityOf(tgz.bytes), v.dist.integrity, `round ${round}: ${version} tarball bytes match its integrity`);
       }
+      // GEN-3b: the transparency log and the packages agree exactly: each listed version has its
+      // version-published entry (same integrity), and the log has no entry for an absent version.
+      const log = await request(env.reg.urlOf('-/tlog/entries?since=0&limit=1000'));
+      assert.equal(log.status, 200, `round ${round}: log feed`);
+      const feed = log.json as { size: number; entries: Array<{ index: number; type: string; version?: string; integrity?: string }> };
+      assert.equal(feed.entries.length, feed.size, `round ${round}: the feed lists every entry`);
+      feed.entries.forEach((e, i) => assert.equal(e.index, i, `round ${round}: log indexes have no gaps`));
+      const published = feed.entries.filter((e) => e.type === 'version-published');
+      assert.deepEqual(published.map((e) => e.version).sort(), Object.keys(doc.versions).sort(), `round ${round}: one log entry per served version`);
+      for (const e of published) {
+        const v = doc.versions[e.version!] as { dist: { integrity: string; tlogIndex?: number } };
+        assert.equal(e.integrity, v.dist.integrity, `round ${round}: ${e.version} log entry integrity`);
+        assert.equal(v.dist.tlogIndex, e.index, `round ${round}: ${e.version} points at its log entry`);
+      }
       const latest = doc['dist-tags'].latest;
       assert.ok(latest && doc.versions[latest], `round ${round}: latest (${latest}) points at a listed version`);
       for (const version of inFlight) {
