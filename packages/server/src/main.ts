@@ -16,7 +16,8 @@ import { PackumentCache } from './services/packument-cache.js';
 import { PublishVersion } from './services/publish-version.js';
 import { SecurityContact } from './services/security-contact.js';
 import { WebLogin } from './services/web-login.js';
-import { LogFeed } from './services/transparency-log.js';
+import { TransparencyLog } from './services/transparency-log.js';
+import { loadOrCreateTlogKey } from './adapters/keys/tlog-key-file.js';
 import { buildHttpApp } from './http/app.js';
 import { actorResolver, quickActor } from './http/plugins/authenticate.js';
 import { baseUrlResolver } from './http/base-url.js';
@@ -56,6 +57,16 @@ export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
   });
 }
 
+/** The log's name when its key is first made: configured, or the public URL's host and path. */
+function tlogOrigin(config: Config): string {
+  if (config.tlog.origin) return config.tlog.origin;
+  if (config.publicUrl) {
+    const url = new URL(config.publicUrl);
+    return `${url.host}${url.pathname.replace(/\/+$/, '')}`;
+  }
+  return 'bulwark.localhost';
+}
+
 export interface RunningRegistry {
   readonly app: FastifyInstance;
   readonly url: string;
@@ -86,7 +97,7 @@ export async function buildRegistry(config: Config, logger: Logger = createLogge
         contact: config.security.contact, policyUrl: config.security.policyUrl, expires,
         preferredLanguages: config.security.preferredLanguages, policyText: readPolicy(config),
       }),
-      logFeed: new LogFeed(stores.metadata),
+      tlog: new TransparencyLog({ store: stores.metadata, clock, ...loadOrCreateTlogKey(config.tlog.keyFile ?? join(config.dataDir, 'tlog-signing.key'), tlogOrigin(config)) }),
       metrics,
       basePath: config.basePath,
       actorOf: actorResolver(accounts),

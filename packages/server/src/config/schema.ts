@@ -28,6 +28,16 @@ export const ConfigSchema = Type.Object(
       },
       { default: {}, additionalProperties: false },
     ),
+    /** GEN-3b transparency log. */
+    tlog: Type.Object(
+      {
+        /** The log's name (checkpoint origin and key name) when its key is first made; null: from publicUrl. */
+        origin: Type.Union([Type.String({ pattern: '^[^\\s+]+$', maxLength: 200 }), Type.Null()], { default: null }),
+        /** Where the Ed25519 signer key lives (C2SP note format); null: <dataDir>/tlog-signing.key. Share it between nodes. */
+        keyFile: Type.Union([Type.String({ minLength: 1 }), Type.Null()], { default: null }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
     security: Type.Object(
       {
         /** RFC 9116 Contact URIs (mailto:, https:, tel:). */

@@ -1,4 +1,5 @@
 import type { LogEntry } from './registry-event.js';
+import type { StoredHash } from './tlog/index.js';
 import type {
   MaintainerRecord, NewUser, PackageRecord, SearchHit, TokenRecord, UserRecord, VersionRecord, WebLoginRecord,
 } from './records.js';
@@ -46,7 +47,10 @@ export interface MetadataOps {
 
   /** Takes the next transparency-log index; serialises appends until the transaction ends. */
   allocateLogIndex(): Promise<number>;
-  insertLogEntry(entry: LogEntry, leafHash: Uint8Array): Promise<void>;
+  /** Stores an entry and the subtree hashes its leaf completes (RFC 9162), in the same transaction. */
+  insertLogEntry(entry: LogEntry, hashes: readonly StoredHash[]): Promise<void>;
+  /** The stored subtree hashes at these coordinates (missing ones are left out). */
+  findLogHashes(coordinates: ReadonlyArray<{ level: number; index: number }>): Promise<StoredHash[]>;
   /** Entries with index >= since, in order. */
   listLogEntries(since: number, limit: number): Promise<LogEntry[]>;
   logSize(): Promise<number>;

@@ -6,7 +6,7 @@ import type { PackageWrites } from '../services/package-writes.js';
 import type { PublishVersion } from '../services/publish-version.js';
 import type { WebLogin } from '../services/web-login.js';
 import type { SecurityContact } from '../services/security-contact.js';
-import type { LogFeed } from '../services/transparency-log.js';
+import type { TransparencyLog } from '../services/transparency-log.js';
 import type { Registry as MetricsRegistry } from 'prom-client';
 
 /** What route modules get: services and request helpers, no adapters. */
@@ -17,7 +17,7 @@ export interface RouteContext {
   readonly publisher: PublishVersion;
   readonly webLogin: WebLogin;
   readonly securityContact: SecurityContact;
-  readonly logFeed: LogFeed;
+  readonly tlog: TransparencyLog;
   readonly metrics: MetricsRegistry;
   readonly basePath: string;
   readonly actorOf: (request: FastifyRequest) => Promise<Actor>;

@@ -102,6 +102,13 @@ export class PackageReads {
     this.cachedBytes += hit.data.length;
   }
 
+  /** The transparency-log index of a version's publish entry (GEN-3b). */
+  async logIndexOf(name: string, version: string): Promise<number> {
+    const record = await this.deps.store.findVersion(name, version);
+    if (!record || record.logIndex === null) throw new RegistryError('E_VERSION_NOT_FOUND', `${name}@${version.slice(0, 64)} has no log entry.`);
+    return record.logIndex;
+  }
+
   async search(text: string, size: number, from: number) {
     return this.deps.store.searchPackages(text, size, from);
   }

@@ -476,7 +476,7 @@ export function runMetadataStoreContract(name: string, open: () => Promise<Metad
           await store.transaction(async (tx) => {
             const index = await tx.allocateLogIndex();
             assert.equal(index, i);
-            await tx.insertLogEntry({ index, time: T0.toISOString(), event: event(`p${i}`) }, new Uint8Array(32).fill(i));
+            await tx.insertLogEntry({ index, time: T0.toISOString(), event: event(`p${i}`) }, [{ level: 0, index, hash: new Uint8Array(32).fill(i) }]);
           });
         }
         assert.equal(await store.logSize(), 5);
@@ -484,15 +484,18 @@ export function runMetadataStoreContract(name: string, open: () => Promise<Metad
         assert.deepEqual(page.map((e) => [e.index, e.event.name]), [[2, 'p2'], [3, 'p3']]);
         assert.deepEqual(page[0]!.event, event('p2'));
         assert.deepEqual(await store.listLogEntries(5, 10), []);
+        const hashes = await store.findLogHashes([{ level: 0, index: 3 }, { level: 0, index: 1 }, { level: 1, index: 0 }]);
+        assert.deepEqual(hashes.map((h) => [h.level, h.index, h.hash[0]]).sort(), [[0, 1, 1], [0, 3, 3]], 'stored hashes are found, missing ones left out');
       });
 
       test('a rolled-back transaction leaves neither an entry nor a gap', async () => {
         await assert.rejects(store.transaction(async (tx) => {
           const index = await tx.allocateLogIndex();
-          await tx.insertLogEntry({ index, time: T0.toISOString(), event: event('gone') }, new Uint8Array(32));
+          await tx.insertLogEntry({ index, time: T0.toISOString(), event: event('gone') }, [{ level: 0, index, hash: new Uint8Array(32) }]);
           throw new Error('abort');
         }), /abort/);
         assert.equal(await store.logSize(), 0);
+        assert.deepEqual(await store.findLogHashes([{ level: 0, index: 0 }]), []);
         const index = await store.transaction((tx) => tx.allocateLogIndex());
         assert.equal(index, 0, 'the next append reuses the rolled-back index');
       });
@@ -500,7 +503,7 @@ export function runMetadataStoreContract(name: string, open: () => Promise<Metad
       test('concurrent appends get distinct consecutive indexes', async () => {
         const indexes = await Promise.all(Array.from({ length: 10 }, (_, i) => store.transaction(async (tx) => {
           const index = await tx.allocateLogIndex();
-          await tx.insertLogEntry({ index, time: T0.toISOString(), event: event(`c${i}`) }, new Uint8Array(32));
+          await tx.insertLogEntry({ index, time: T0.toISOString(), event: event(`c${i}`) }, [{ level: 0, index, hash: new Uint8Array(32).fill(i) }]);
           return index;
         })));
         assert.deepEqual([...indexes].sort((a, b) => a - b), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);

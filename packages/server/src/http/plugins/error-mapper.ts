@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { ERROR_TABLE } from '../../domain/error-table.js';
 import { RegistryError, isRegistryError, type ErrorCode } from '../../domain/errors.js';
 import { loggableUrl } from '../loggable-url.js';
+import { TlogError } from '../../domain/tlog/index.js';
 
 /** Fastify's own error codes, mapped into the registry's table. */
 const FASTIFY_CODES: Record<string, ErrorCode> = {
@@ -15,6 +16,8 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 
 export function toRegistryError(err: unknown): RegistryError {
   if (isRegistryError(err)) return err;
+  // The log library's own errors come from bad coordinates or sizes in a request.
+  if (err instanceof TlogError) return new RegistryError('E_BAD_REQUEST', err.message, { cause: err });
   const fastifyError = err as FastifyError;
   const mapped = fastifyError?.code ? FASTIFY_CODES[fastifyError.code] : undefined;
   if (mapped) return new RegistryError(mapped, mappedMessage(mapped, fastifyError), { cause: err });

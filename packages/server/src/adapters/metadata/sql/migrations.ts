@@ -102,7 +102,14 @@ export function migrations(dialect: 'sqlite' | 'postgres'): MigrationProvider {
           .addColumn('idx', 'integer', (c) => c.primaryKey())
           .addColumn('time', 'text', (c) => c.notNull())
           .addColumn('entry', 'text', (c) => c.notNull())
-          .addColumn('leaf_hash', 'text', (c) => c.notNull())
+          .execute();
+        // Every complete subtree hash (level 0: leaf hashes), about 2n rows for n entries.
+        await db.schema
+          .createTable('tlog_hashes')
+          .addColumn('level', 'integer', (c) => c.notNull())
+          .addColumn('idx', 'integer', (c) => c.notNull())
+          .addColumn('hash', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('tlog_hashes_pk', ['level', 'idx'])
           .execute();
         await db.schema.alterTable('versions').addColumn('tlog_index', 'integer').execute();
       },

@@ -57,7 +57,8 @@ export interface Database {
   scopes: { scope: string; owner_id: number; claimed_at: string };
   stars: { name: string; user_id: number };
   tlog_head: { id: number; size: number };
-  tlog_entries: { idx: number; time: string; entry: string; leaf_hash: string };
+  tlog_entries: { idx: number; time: string; entry: string };
+  tlog_hashes: { level: number; idx: number; hash: string };
   web_logins: {
     id: string;
     done_secret_hash: string;

@@ -5,6 +5,7 @@ import type {
 } from '../../../domain/records.js';
 import { RegistryError } from '../../../domain/errors.js';
 import type { LogEntry } from '../../../domain/registry-event.js';
+import type { StoredHash } from '../../../domain/tlog/index.js';
 import type { Database } from './schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -246,9 +247,25 @@ export class SqlMetadataOps implements MetadataOps {
     return Number(row.size) - 1;
   }
 
-  async insertLogEntry(entry: LogEntry, leafHash: Uint8Array) {
+  async insertLogEntry(entry: LogEntry, hashes: readonly StoredHash[]) {
     const { index, time, event } = entry;
-    await this.db.insertInto('tlog_entries').values({ idx: index, time, entry: JSON.stringify(event), leaf_hash: Buffer.from(leafHash).toString('hex') }).execute();
+    await this.db.insertInto('tlog_entries').values({ idx: index, time, entry: JSON.stringify(event) }).execute();
+    if (hashes.length > 0) {
+      await this.db.insertInto('tlog_hashes').values(hashes.map((h) => ({ level: h.level, idx: h.index, hash: Buffer.from(h.hash).toString('hex') }))).execute();
+    }
+  }
+
+  async findLogHashes(coordinates: ReadonlyArray<{ level: number; index: number }>): Promise<StoredHash[]> {
+    const found: StoredHash[] = [];
+    // Few coordinates per call (a proof needs about 2 log2 n); chunked to stay under SQL limits.
+    for (let i = 0; i < coordinates.length; i += 200) {
+      const chunk = coordinates.slice(i, i + 200);
+      const rows = await this.db.selectFrom('tlog_hashes').selectAll()
+        .where((eb) => eb.or(chunk.map((c) => eb.and([eb('level', '=', c.level), eb('idx', '=', c.index)]))))
+        .execute();
+      for (const r of rows) found.push({ level: Number(r.level), index: Number(r.idx), hash: Buffer.from(r.hash, 'hex') });
+    }
+    return found;
   }
 
   async listLogEntries(since: number, limit: number): Promise<LogEntry[]> {
