@@ -18,6 +18,7 @@ import { SecurityContact } from './services/security-contact.js';
 import { WebLogin } from './services/web-login.js';
 import { TransparencyLog } from './services/transparency-log.js';
 import { loadOrCreateTlogKey } from './adapters/keys/tlog-key-file.js';
+import { parseCosignatureVerifierKey } from './domain/tlog/index.js';
 import { buildHttpApp } from './http/app.js';
 import { actorResolver, quickActor } from './http/plugins/authenticate.js';
 import { baseUrlResolver } from './http/base-url.js';
@@ -97,7 +98,13 @@ export async function buildRegistry(config: Config, logger: Logger = createLogge
         contact: config.security.contact, policyUrl: config.security.policyUrl, expires,
         preferredLanguages: config.security.preferredLanguages, policyText: readPolicy(config),
       }),
-      tlog: new TransparencyLog({ store: stores.metadata, clock, ...loadOrCreateTlogKey(config.tlog.keyFile ?? join(config.dataDir, 'tlog-signing.key'), tlogOrigin(config)) }),
+      tlog: new TransparencyLog({
+        store: stores.metadata,
+        clock,
+        ...loadOrCreateTlogKey(config.tlog.keyFile ?? join(config.dataDir, 'tlog-signing.key'), tlogOrigin(config)),
+        checkpointIntervalMs: config.tlog.checkpointIntervalSeconds * 1000,
+        witnesses: config.tlog.witnesses.map(parseCosignatureVerifierKey),
+      }),
       metrics,
       basePath: config.basePath,
       actorOf: actorResolver(accounts),

@@ -35,6 +35,10 @@ export const ConfigSchema = Type.Object(
         origin: Type.Union([Type.String({ pattern: '^[^\\s+]+$', maxLength: 200 }), Type.Null()], { default: null }),
         /** Where the Ed25519 signer key lives (C2SP note format); null: <dataDir>/tlog-signing.key. Share it between nodes. */
         keyFile: Type.Union([Type.String({ minLength: 1 }), Type.Null()], { default: null }),
+        /** Seconds between checkpoints; 0 signs a new one whenever a reader asks and the tree grew. */
+        checkpointIntervalSeconds: Type.Integer({ minimum: 0, maximum: 86_400, default: 0 }),
+        /** C2SP tlog-cosignature verifier keys of witnesses whose cosignatures the log accepts and serves. */
+        witnesses: Type.Array(Type.String({ pattern: '^[^\\s+]+\\+[0-9a-f]{8}\\+[A-Za-z0-9+/=]+$' }), { default: [] }),
       },
       { default: {}, additionalProperties: false },
     ),

@@ -3,7 +3,8 @@ import { RegistryError } from '../domain/errors.js';
 import { entryBytes, type LogEntry, type RegistryEvent } from '../domain/registry-event.js';
 import {
   appendLeaf, consistencyProof, encodeBase64, encodeEntryBundle, encodeHashTile, hashLeaf, hashReaderFrom, hashesNeeded,
-  inclusionProof, readTileHashes, signCheckpoint, treeHash, type HashReader, type NoteSigner, type Tile,
+  inclusionProof, readTileHashes, signCheckpoint, treeHash, openCheckpoint, parseVerifierKey, bytesEqual,
+  type Checkpoint, type HashReader, type NoteSignature, type NoteSigner, type NoteVerifier, type Tile,
 } from '../domain/tlog/index.js';
 
 type LogStore = Pick<MetadataOps, 'allocateLogIndex' | 'insertLogEntry' | 'findLogHashes' | 'listLogEntries' | 'logSize'>;
@@ -31,11 +32,32 @@ function outOfRange(message: string): RegistryError {
   return new RegistryError('E_BAD_REQUEST', message);
 }
 
-/** The public side of the log: feed, signed checkpoints, proofs and tiles. */
-export class TransparencyLog {
-  private lastCheckpoint: { size: number; note: string } | undefined;
+interface IssuedCheckpoint {
+  readonly checkpoint: Checkpoint;
+  readonly issuedAt: number;
+  /** Witness cosignatures collected for this checkpoint, served with it. */
+  readonly cosignatures: NoteSignature[];
+  note: string;
+}
 
-  constructor(private readonly deps: { store: LogStore; signer: NoteSigner; verifierKey: string; clock: { now(): Date } }) {}
+/** The public side of the log: feed, signed checkpoints (with witness cosignatures), proofs and tiles. */
+export class TransparencyLog {
+  private issued: IssuedCheckpoint | undefined;
+  private readonly logVerifier: NoteVerifier;
+
+  constructor(
+    private readonly deps: {
+      store: LogStore;
+      signer: NoteSigner;
+      verifierKey: string;
+      clock: { now(): Date };
+      /** 0: a new checkpoint whenever a reader asks and the tree grew. */
+      checkpointIntervalMs: number;
+      witnesses: readonly NoteVerifier[];
+    },
+  ) {
+    this.logVerifier = parseVerifierKey(deps.verifierKey);
+  }
 
   get origin(): string {
     return this.deps.signer.name;
@@ -51,14 +73,42 @@ export class TransparencyLog {
     return { entries, size };
   }
 
-  /** A C2SP checkpoint of the current tree, signed with the log key (re-signed only when it grew). */
+  /**
+   * The latest C2SP checkpoint, signed with the log key and carrying the witness cosignatures
+   * collected for it. A new one is issued when the tree grew and the interval has passed.
+   */
   async checkpoint(): Promise<string> {
+    const now = this.deps.clock.now().getTime();
+    const due = !this.issued || now - this.issued.issuedAt >= this.deps.checkpointIntervalMs;
+    if (!due) return this.issued!.note;
     const size = await this.deps.store.logSize();
-    if (this.lastCheckpoint?.size === size) return this.lastCheckpoint.note;
+    if (this.issued?.checkpoint.size === size) return this.issued.note;
     const root = await withStoredHashes(this.deps.store, (read) => treeHash(size, read));
-    const note = signCheckpoint({ origin: this.origin, size, rootHash: root, extensions: [] }, this.deps.signer);
-    this.lastCheckpoint = { size, note };
-    return note;
+    const checkpoint: Checkpoint = { origin: this.origin, size, rootHash: root, extensions: [] };
+    this.issued = { checkpoint, issuedAt: now, cosignatures: [], note: signCheckpoint(checkpoint, this.deps.signer) };
+    return this.issued.note;
+  }
+
+  /**
+   * A witness returns the current checkpoint with its cosignature (C2SP tlog-cosignature). Only
+   * configured witnesses count, and only for the checkpoint the log is serving now.
+   */
+  async addCosignatures(note: string): Promise<number> {
+    if (this.deps.witnesses.length === 0) throw new RegistryError('E_NOT_FOUND', 'This log accepts no witness cosignatures (tlog.witnesses is empty).');
+    const current = this.issued;
+    const opened = openCheckpoint(note, this.logVerifier, { origin: this.origin, witnesses: this.deps.witnesses });
+    if (!current || opened.checkpoint.size !== current.checkpoint.size || !bytesEqual(opened.checkpoint.rootHash, current.checkpoint.rootHash)) {
+      throw new RegistryError('E_REV_CONFLICT', 'That is not the checkpoint this log is serving now; fetch /-/tlog/checkpoint again.');
+    }
+    const fromWitnesses = opened.note.verified.filter((sig) => this.deps.witnesses.some((w) => w.name === sig.name && w.keyId === sig.keyId));
+    if (fromWitnesses.length === 0) throw new RegistryError('E_FORBIDDEN', 'No cosignature from a configured witness verifies.');
+    for (const sig of fromWitnesses) {
+      const known = current.cosignatures.findIndex((c) => c.name === sig.name && c.keyId === sig.keyId);
+      if (known >= 0) current.cosignatures.splice(known, 1);
+      current.cosignatures.push(sig);
+    }
+    current.note = signCheckpoint(current.checkpoint, this.deps.signer, current.cosignatures);
+    return fromWitnesses.length;
   }
 
   async inclusionProof(index: number, size: number): Promise<string[]> {

@@ -33,6 +33,13 @@ export function registerTransparencyLog(app: FastifyInstance, ctx: RouteContext)
   app.get('/-/tlog/checkpoint', async (_request, reply) =>
     reply.type('text/plain; charset=utf-8').header('cache-control', 'no-cache').send(await ctx.tlog.checkpoint()));
 
+  // A witness posts the served checkpoint back with its cosignature line(s) added.
+  app.post('/-/tlog/cosignatures', async (request, reply) => {
+    if (typeof request.body !== 'string') throw new RegistryError('E_UNSUPPORTED_MEDIA_TYPE', 'Send the cosigned checkpoint note as text/plain.');
+    const accepted = await ctx.tlog.addCosignatures(request.body);
+    return reply.header('cache-control', 'no-store').send({ ok: true, accepted });
+  });
+
   app.get('/-/tlog/key', async (_request, reply) =>
     reply.type('text/plain; charset=utf-8').header('cache-control', 'public, max-age=3600').send(`${ctx.tlog.verifierKey}\n`));
 
