@@ -104,6 +104,7 @@ export async function buildRegistry(config: Config, logger: Logger = createLogge
         ...loadOrCreateTlogKey(config.tlog.keyFile ?? join(config.dataDir, 'tlog-signing.key'), tlogOrigin(config)),
         checkpointIntervalMs: config.tlog.checkpointIntervalSeconds * 1000,
         witnesses: config.tlog.witnesses.map(parseCosignatureVerifierKey),
+        feed,
       }),
       metrics,
       basePath: config.basePath,

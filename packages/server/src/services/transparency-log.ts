@@ -7,6 +7,8 @@ import {
   type Checkpoint, type HashReader, type NoteSignature, type NoteSigner, type NoteVerifier, type Tile,
 } from '../domain/tlog/index.js';
 
+import type { ChangeFeed } from './change-feed.js';
+
 type LogStore = Pick<MetadataOps, 'allocateLogIndex' | 'insertLogEntry' | 'findLogHashes' | 'listLogEntries' | 'logSize'>;
 
 /** Runs a Merkle computation over a store: one query for exactly the hashes it reads. */
@@ -54,6 +56,8 @@ export class TransparencyLog {
       /** 0: a new checkpoint whenever a reader asks and the tree grew. */
       checkpointIntervalMs: number;
       witnesses: readonly NoteVerifier[];
+      /** Wakes long-polling readers when this node commits a change. */
+      feed: ChangeFeed;
     },
   ) {
     this.logVerifier = parseVerifierKey(deps.verifierKey);
@@ -67,10 +71,33 @@ export class TransparencyLog {
     return this.deps.verifierKey;
   }
 
-  /** Entries from `since`, at most `limit`, and the log's size now. */
-  async entries(since: number, limit: number): Promise<{ entries: LogEntry[]; size: number }> {
-    const [entries, size] = await Promise.all([this.deps.store.listLogEntries(since, limit), this.deps.store.logSize()]);
-    return { entries, size };
+  /**
+   * Entries from `since`, at most `limit`, and the log's size now. With `waitMs`, an empty answer
+   * is held until an entry arrives or the time is up (long poll). A change on this node wakes the
+   * reader at once; changes made by other nodes are seen by re-reading every second.
+   */
+  async entries(since: number, limit: number, waitMs = 0, signal?: AbortSignal): Promise<{ entries: LogEntry[]; size: number }> {
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      const [entries, size] = await Promise.all([this.deps.store.listLogEntries(since, limit), this.deps.store.logSize()]);
+      const left = deadline - Date.now();
+      if (entries.length > 0 || left <= 0 || signal?.aborted) return { entries, size };
+      await this.nextChange(Math.min(left, 1000), signal);
+    }
+  }
+
+  private nextChange(ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        unsubscribe();
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      const unsubscribe = this.deps.feed.subscribe(done);
+      signal?.addEventListener('abort', done);
+    });
   }
 
   /**

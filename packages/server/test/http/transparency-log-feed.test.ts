@@ -48,3 +48,26 @@ test('GEN-3b: every change is appended to the log in the same transaction, and t
     await reg.close();
   }
 });
+
+test('GEN-3b: a long-polling reader of the feed is answered with the entry appended while it waited', async () => {
+  const reg = await inProcessRegistry();
+  try {
+    const alice = await reg.user('alice');
+    const size = (await reg.app.inject({ url: '/-/tlog/entries' })).json().size;
+    assert.equal(size, 0);
+    const poll = reg.app.inject({ url: `/-/tlog/entries?since=${size}&wait=30` });
+    // Let the poll reach its wait before the entry exists (ordering, not a timing assertion).
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const published = await reg.app.inject({
+      method: 'PUT', url: '/polled', headers: { 'content-type': 'application/json', ...bearer(alice) },
+      payload: JSON.stringify(publishBody({ name: 'polled', version: '1.0.0' }).body),
+    });
+    assert.equal(published.statusCode, 201);
+    const answer = (await poll).json();
+    assert.equal(answer.entries[0].type, 'version-published');
+    assert.equal(answer.entries[0].name, 'polled');
+    assert.equal((await reg.app.inject({ url: '/-/tlog/entries?wait=61x' })).statusCode, 400);
+  } finally {
+    await reg.close();
+  }
+});

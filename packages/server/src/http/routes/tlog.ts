@@ -21,7 +21,11 @@ export function registerTransparencyLog(app: FastifyInstance, ctx: RouteContext)
   app.get<{ Querystring: Record<string, string | undefined> }>('/-/tlog/entries', async (request, reply) => {
     const since = whole(request.query.since, 'since', 0);
     const limit = Math.min(Math.max(whole(request.query.limit, 'limit', 100), 1), MAX_PAGE);
-    const { entries, size } = await ctx.tlog.entries(since, limit);
+    // Long poll: ?wait=S holds an empty answer up to S seconds (at most 60) for the next entry.
+    const waitMs = Math.min(whole(request.query.wait, 'wait', 0), 60) * 1000;
+    const gone = new AbortController();
+    reply.raw.once('close', () => gone.abort());
+    const { entries, size } = await ctx.tlog.entries(since, limit, waitMs, gone.signal);
     const last = entries[entries.length - 1];
     return reply.header('cache-control', 'no-cache').send({
       size,
