@@ -6,6 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { fetchBytes, getPackument, integrityOf, publishBody, putPackage, request, sleep } from '@bulwark/testkit';
 import { startRegistry, type TestRegistry } from './support.js';
+import { hashLeaf, parseCheckpoint, rootFromLeafHashes } from '@bulwark/server/domain/tlog/index';
+import { entryBytes, type RegistryEvent } from '@bulwark/server/domain/registry-event';
 
 describe('crash safety: kill -9 during publishes', () => {
   let env: TestRegistry;
@@ -60,9 +62,15 @@ describe('crash safety: kill -9 during publishes', () => {
       // version-published entry (same integrity), and the log has no entry for an absent version.
       const log = await request(env.reg.urlOf('-/tlog/entries?since=0&limit=1000'));
       assert.equal(log.status, 200, `round ${round}: log feed`);
-      const feed = log.json as { size: number; entries: Array<{ index: number; type: string; version?: string; integrity?: string }> };
+      const feed = log.json as { size: number; entries: Array<{ index: number; time: string; type: string; version?: string; integrity?: string }> };
       assert.equal(feed.entries.length, feed.size, `round ${round}: the feed lists every entry`);
       feed.entries.forEach((e, i) => assert.equal(e.index, i, `round ${round}: log indexes have no gaps`));
+      // The stored Merkle tree agrees with the entries: the signed checkpoint's root is the root
+      // recomputed from every entry's leaf.
+      const cp = parseCheckpoint((await request(env.reg.urlOf('-/tlog/checkpoint'))).text.split('\n\n')[0] + '\n');
+      assert.equal(cp.size, feed.size, `round ${round}: checkpoint size`);
+      const leaves = feed.entries.map(({ index, time, ...event }) => hashLeaf(entryBytes({ index, time, event: event as unknown as RegistryEvent })));
+      assert.deepEqual(Buffer.from(rootFromLeafHashes(leaves)), Buffer.from(cp.rootHash), `round ${round}: tree root matches the entries`);
       const published = feed.entries.filter((e) => e.type === 'version-published');
       assert.deepEqual(published.map((e) => e.version).sort(), Object.keys(doc.versions).sort(), `round ${round}: one log entry per served version`);
       for (const e of published) {
