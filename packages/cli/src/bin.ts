@@ -3,12 +3,14 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError, isRegistryError } from '@bulwark/server';
 import { adminCommand } from './commands/admin.js';
 import { serveCommand } from './commands/serve.js';
+import { tlogCommand } from './commands/tlog.js';
 
 const program = new Command('bulwark')
   .description('Bulwark: a secure, fast, npm-compatible package registry')
   .version('0.1.0')
   .addCommand(serveCommand())
   .addCommand(adminCommand())
+  .addCommand(tlogCommand())
   .exitOverride();
 
 try {

@@ -1,2 +1,3 @@
 export { serveCommand } from './commands/serve.js';
 export { adminCommand } from './commands/admin.js';
+export { tlogCommand } from './commands/tlog.js';
