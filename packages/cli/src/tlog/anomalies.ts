@@ -2,7 +2,7 @@ import semver from 'semver';
 import type { FeedEntry } from './registry-client.js';
 import type { MonitorState, PackageHistory } from './state-file.js';
 
-export type AnomalyKind = 'new-publisher' | 'maintainer-added' | 'dist-tag-backwards' | 'deprecation-removed';
+export type AnomalyKind = 'new-publisher' | 'maintainer-added' | 'dist-tag-backwards' | 'deprecation-removed' | 'provenance-dropped';
 
 export interface Anomaly {
   readonly kind: AnomalyKind;
@@ -33,6 +33,8 @@ export function observe(state: MonitorState, entry: FeedEntry): Anomaly[] {
         flag('new-publisher', `${name}@${String(entry.version)} published by ${actor}, who never published ${name} before (seen: ${h.publishers.join(', ')})`);
       }
       if (!h.publishers.includes(actor)) h.publishers.push(actor);
+      if (typeof entry.provenance === 'string') h.hadProvenance = true;
+      else if (h.hadProvenance) flag('provenance-dropped', `${name}@${String(entry.version)} was published without provenance, though earlier versions had it`);
       break;
     case 'maintainers-changed': {
       const added = (entry.added as string[] | undefined) ?? [];

@@ -20,6 +20,8 @@ export interface PackageHistory {
   maintainers: string[];
   tags: Record<string, string>;
   deprecated: Record<string, string>;
+  /** Whether any version seen so far was published with provenance. */
+  hadProvenance?: boolean;
 }
 
 export interface MonitorState {

@@ -24,6 +24,15 @@ test('GEN-3b: the monitor flags a new publisher, a maintainer added, a tag moved
   assert.deepEqual(state.packages.p!.publishers, ['alice', 'mallory']);
 });
 
+test('GEN-3b: the monitor flags a publish without provenance after versions that had it', () => {
+  const state: MonitorState = { next: 0, packages: {} };
+  let index = 0;
+  const see = (e: Record<string, unknown>) => observe(state, { index: index++, time: 't', name: 'q', actor: 'alice', type: 'version-published', ...e } as unknown as FeedEntry).map((a) => a.kind);
+  assert.deepEqual(see({ version: '1.0.0', provenance: null }), [], 'never had provenance: nothing to flag');
+  assert.deepEqual(see({ version: '1.1.0', provenance: 'sha256:aa' }), []);
+  assert.deepEqual(see({ version: '1.2.0', provenance: null }), ['provenance-dropped']);
+});
+
 test('GEN-3b: package refs and lockfile packages on the registry', async () => {
   assert.deepEqual(parsePackageRef('@s/n@1.2.3'), { name: '@s/n', version: '1.2.3' });
   assert.throws(() => parsePackageRef('plain'), /not name@version/);

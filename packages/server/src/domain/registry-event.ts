@@ -6,7 +6,13 @@ import canonicalize from 'canonicalize';
  * An entry's leaf bytes are its RFC 8785 canonical JSON, so anyone can recompute them.
  */
 export type RegistryEvent =
-  | { readonly type: 'version-published'; readonly name: string; readonly version: string; readonly integrity: string; readonly actor: string }
+  | {
+      readonly type: 'version-published'; readonly name: string; readonly version: string; readonly integrity: string; readonly actor: string;
+      /** Who published: a user today; trusted publishers (OIDC) arrive with AUTHZ-3a. */
+      readonly actorKind: 'user';
+      /** SHA-256 of the accepted provenance bundle, or null: none (provenance arrives with AUTHZ-3c). */
+      readonly provenance: string | null;
+    }
   | { readonly type: 'dist-tag-set'; readonly name: string; readonly tag: string; readonly version: string; readonly actor: string }
   | { readonly type: 'dist-tag-removed'; readonly name: string; readonly tag: string; readonly actor: string }
   | { readonly type: 'version-deprecated'; readonly name: string; readonly version: string; readonly message: string | null; readonly actor: string }

@@ -196,7 +196,7 @@ export class PublishVersion {
           const ids = (await tx.listMaintainers(name)).map((m) => m.userId);
           enforce(decidePackageWrite({ actor, packageName: name, scope: pkg.scope, maintainerIds: ids, scopeOwnerId, now }));
         }
-        const logged = await recordEvent(tx, { type: 'version-published', name, version: parsed.version, integrity: digests.integrity, actor: actor.user.name }, now);
+        const logged = await recordEvent(tx, { type: 'version-published', name, version: parsed.version, integrity: digests.integrity, actor: actor.user.name, actorKind: 'user', provenance: null }, now);
         await tx.insertVersion({ ...record, logIndex: logged.index });
         if (!current) {
           await tx.addMaintainer(name, actor.user.id);

@@ -28,7 +28,7 @@ test('GEN-3b: every change is appended to the log in the same transaction, and t
     assert.deepEqual(feed.entries.map((e: { type: string }) => e.type), [
       'version-published', 'dist-tag-set', 'version-published', 'dist-tag-set', 'dist-tag-set', 'version-deprecated', 'maintainers-changed',
     ]);
-    assert.deepEqual(feed.entries[2], { index: 2, time: feed.entries[2].time, type: 'version-published', name: 'feed-pkg', version: '1.1.0', integrity: feed.entries[2].integrity, actor: 'alice' });
+    assert.deepEqual(feed.entries[2], { index: 2, time: feed.entries[2].time, type: 'version-published', name: 'feed-pkg', version: '1.1.0', integrity: feed.entries[2].integrity, actor: 'alice', actorKind: 'user', provenance: null });
     assert.deepEqual(feed.entries[6].added, ['bob']);
     assert.equal(JSON.stringify(feed).includes('@example.com'), false, 'no email addresses in the public log');
 
