@@ -28,7 +28,7 @@ export class FakeLog {
   }
 
   publish(name: string, version: string): number {
-    return this.append({ type: 'version-published', name, version, integrity: `sha512-${name}-${version}`, actor: 'alice' });
+    return this.append({ type: 'version-published', name, version, integrity: `sha512-${name}-${version}`, actor: 'alice', actorKind: 'user', provenance: null });
   }
 
   private answer(path: string, query: URLSearchParams): unknown {
