@@ -51,6 +51,8 @@ export interface MetadataOps {
   insertLogEntry(entry: LogEntry, hashes: readonly StoredHash[]): Promise<void>;
   /** The stored subtree hashes at these coordinates (missing ones are left out). */
   findLogHashes(coordinates: ReadonlyArray<{ level: number; index: number }>): Promise<StoredHash[]>;
+  /** Stored hashes at one level with index in [from, from + count), in order (tiles). */
+  listLogHashes(level: number, from: number, count: number): Promise<Uint8Array[]>;
   /** Entries with index >= since, in order. */
   listLogEntries(since: number, limit: number): Promise<LogEntry[]>;
   logSize(): Promise<number>;

@@ -13,6 +13,9 @@ import { rebuildPackageDocuments } from './package-documents.js';
 import { isValidTag } from './publish-version.js';
 import { recordEvent } from './transparency-log.js';
 
+/** Bounds the maintainer list (and so each log entry about it, which must fit a C2SP entry bundle). */
+const MAX_MAINTAINERS = 100;
+
 function actorName(actor: Actor): string {
   if (actor.kind !== 'user') throw new RegistryError('E_AUTH_REQUIRED', 'You must be logged in to change packages.');
   return actor.user.name;
@@ -135,6 +138,7 @@ export class PackageWrites {
 
   private async replaceMaintainers(tx: MetadataOps, actor: Actor, name: string, raw: unknown, now: Date): Promise<void> {
     if (!Array.isArray(raw)) throw new RegistryError('E_BAD_REQUEST', 'maintainers must be an array.');
+    if (raw.length > MAX_MAINTAINERS) throw new RegistryError('E_BAD_REQUEST', `A package has at most ${MAX_MAINTAINERS} maintainers.`);
     const wantedNames = new Set<string>();
     for (const entry of raw) {
       const entryName = isObject(entry) ? entry.name : undefined;

@@ -3,13 +3,16 @@ import { RegistryError } from '../domain/errors.js';
 import { entryBytes, type LogEntry, type RegistryEvent } from '../domain/registry-event.js';
 import {
   appendLeaf, consistencyProof, encodeBase64, encodeEntryBundle, encodeHashTile, hashLeaf, hashReaderFrom, hashesNeeded,
-  inclusionProof, readTileHashes, signCheckpoint, treeHash, openCheckpoint, parseVerifierKey, bytesEqual,
+  inclusionProof, signCheckpoint, treeHash, openCheckpoint, parseVerifierKey, bytesEqual,
   type Checkpoint, type HashReader, type NoteSignature, type NoteSigner, type NoteVerifier, type Tile,
 } from '../domain/tlog/index.js';
 
 import type { ChangeFeed } from './change-feed.js';
 
-type LogStore = Pick<MetadataOps, 'allocateLogIndex' | 'insertLogEntry' | 'findLogHashes' | 'listLogEntries' | 'logSize'>;
+type LogStore = Pick<MetadataOps, 'allocateLogIndex' | 'insertLogEntry' | 'findLogHashes' | 'listLogHashes' | 'listLogEntries' | 'logSize'>;
+
+/** Full tiles and bundles never change: up to this many are kept encoded in memory. */
+const TILE_CACHE_MAX = 4096;
 
 /** Runs a Merkle computation over a store: one query for exactly the hashes it reads. */
 async function withStoredHashes<T>(store: Pick<MetadataOps, 'findLogHashes'>, compute: (read: HashReader) => T): Promise<T> {
@@ -45,6 +48,7 @@ interface IssuedCheckpoint {
 /** The public side of the log: feed, signed checkpoints (with witness cosignatures), proofs and tiles. */
 export class TransparencyLog {
   private issued: IssuedCheckpoint | undefined;
+  private readonly tileCache = new Map<string, Uint8Array>();
   private readonly logVerifier: NoteVerifier;
 
   constructor(
@@ -150,20 +154,39 @@ export class TransparencyLog {
     return (await withStoredHashes(this.deps.store, (read) => consistencyProof(oldSize, newSize, read))).map(encodeBase64);
   }
 
-  /** A C2SP tlog-tiles hash tile; only tiles within the current tree exist. */
+  /**
+   * A C2SP tlog-tiles hash tile: the stored hashes at Merkle level 8 x tile level, read as one
+   * range. Only tiles within the current tree exist; full tiles are cached, they never change.
+   */
   async hashTile(tile: Tile): Promise<Uint8Array> {
-    const size = await this.deps.store.logSize();
-    const first = tile.index * 256 * 2 ** (8 * tile.level);
-    const span = tile.width * 2 ** (8 * tile.level);
-    if (first + span > size) throw new RegistryError('E_NOT_FOUND', 'That tile is beyond the current tree.');
-    return encodeHashTile(await withStoredHashes(this.deps.store, (read) => readTileHashes(tile, read)));
+    return this.cachedTile(`h/${tile.level}/${tile.index}/${tile.width}`, tile.width === 256, async () => {
+      const size = await this.deps.store.logSize();
+      const span = 2 ** (8 * tile.level);
+      if ((tile.index * 256 + tile.width) * span > size) throw new RegistryError('E_NOT_FOUND', 'That tile is beyond the current tree.');
+      const hashes = await this.deps.store.listLogHashes(8 * tile.level, tile.index * 256, tile.width);
+      if (hashes.length !== tile.width) throw new Error(`tile ${tile.level}/${tile.index}: ${hashes.length} of ${tile.width} hashes stored`);
+      return encodeHashTile(hashes);
+    });
   }
 
   /** A C2SP entry bundle: the leaf bytes of up to 256 consecutive entries. */
   async entryBundle(index: number, width: number): Promise<Uint8Array> {
-    const entries = await this.deps.store.listLogEntries(index * 256, width);
-    if (entries.length !== width) throw new RegistryError('E_NOT_FOUND', 'That entry bundle is beyond the current tree.');
-    return encodeEntryBundle(entries.map(entryBytes));
+    return this.cachedTile(`e/${index}/${width}`, width === 256, async () => {
+      const entries = await this.deps.store.listLogEntries(index * 256, width);
+      if (entries.length !== width) throw new RegistryError('E_NOT_FOUND', 'That entry bundle is beyond the current tree.');
+      return encodeEntryBundle(entries.map(entryBytes));
+    });
+  }
+
+  private async cachedTile(key: string, full: boolean, build: () => Promise<Uint8Array>): Promise<Uint8Array> {
+    const hit = this.tileCache.get(key);
+    if (hit) return hit;
+    const bytes = await build();
+    if (full) {
+      if (this.tileCache.size >= TILE_CACHE_MAX) this.tileCache.delete(this.tileCache.keys().next().value as string);
+      this.tileCache.set(key, bytes);
+    }
+    return bytes;
   }
 
   private async checkSize(size: number): Promise<void> {

@@ -486,6 +486,9 @@ export function runMetadataStoreContract(name: string, open: () => Promise<Metad
         assert.deepEqual(await store.listLogEntries(5, 10), []);
         const hashes = await store.findLogHashes([{ level: 0, index: 3 }, { level: 0, index: 1 }, { level: 1, index: 0 }]);
         assert.deepEqual(hashes.map((h) => [h.level, h.index, h.hash[0]]).sort(), [[0, 1, 1], [0, 3, 3]], 'stored hashes are found, missing ones left out');
+        const range = await store.listLogHashes(0, 1, 3);
+        assert.deepEqual(range.map((h) => h[0]), [1, 2, 3], 'a range of one level, in index order');
+        assert.deepEqual(await store.listLogHashes(1, 0, 5), [], 'nothing stored at level 1');
       });
 
       test('a rolled-back transaction leaves neither an entry nor a gap', async () => {

@@ -78,11 +78,10 @@ export function registerTransparencyLog(app: FastifyInstance, ctx: RouteContext)
       throw err;
     }
     const bytes = path.kind === 'hashes' ? await ctx.tlog.hashTile(path.tile) : await ctx.tlog.entryBundle(path.index, path.width);
-    // Full tiles never change; partial ones are replaced by wider ones as the log grows.
-    const full = path.kind === 'hashes' ? path.tile.width === 256 : path.width === 256;
+    // A tile path names fixed content (a wider partial tile has another path): cache forever.
     return reply
       .type('application/octet-stream')
-      .header('cache-control', full ? 'public, max-age=31536000, immutable' : 'public, max-age=60')
+      .header('cache-control', 'public, max-age=31536000, immutable')
       .send(Buffer.from(bytes));
   });
 }

@@ -268,6 +268,11 @@ export class SqlMetadataOps implements MetadataOps {
     return found;
   }
 
+  async listLogHashes(level: number, from: number, count: number): Promise<Uint8Array[]> {
+    const rows = await this.db.selectFrom('tlog_hashes').select('hash').where('level', '=', level).where('idx', '>=', from).where('idx', '<', from + count).orderBy('idx').execute();
+    return rows.map((r) => Buffer.from(r.hash, 'hex'));
+  }
+
   async listLogEntries(since: number, limit: number): Promise<LogEntry[]> {
     const rows = await this.db.selectFrom('tlog_entries').selectAll().where('idx', '>=', since).orderBy('idx').limit(limit).execute();
     return rows.map((r) => ({ index: Number(r.idx), time: r.time, event: JSON.parse(r.entry) }));
