@@ -1,7 +1,7 @@
 import type { LogEntry } from './registry-event.js';
 import type { StoredHash } from './tlog/index.js';
 import type {
-  MaintainerRecord, NewUser, PackageRecord, SearchHit, TokenRecord, UserRecord, VersionRecord, WebLoginRecord,
+  CheckpointRecord, MaintainerRecord, NewUser, PackageRecord, SearchHit, TokenRecord, UserRecord, VersionRecord, WebLoginRecord,
 } from './records.js';
 
 /**
@@ -56,6 +56,12 @@ export interface MetadataOps {
   /** Entries with index >= since, in order. */
   listLogEntries(since: number, limit: number): Promise<LogEntry[]>;
   logSize(): Promise<number>;
+  /** The most recently issued checkpoint (largest size), if any. */
+  findLatestCheckpoint(): Promise<CheckpointRecord | null>;
+  /** Records an issued checkpoint; a second one for the same size is ignored (another node won). */
+  saveCheckpoint(checkpoint: CheckpointRecord): Promise<void>;
+  /** Replaces the served note of an issued checkpoint (cosignatures added). */
+  updateCheckpointNote(size: number, note: string): Promise<void>;
 
   insertWebLogin(login: WebLoginRecord): Promise<void>;
   findWebLogin(id: string): Promise<WebLoginRecord | null>;

@@ -83,6 +83,13 @@ export interface WebLoginRecord {
   readonly consumedAt: Date | null;
 }
 
+/** A signed checkpoint the log issued: the served note text, with any witness cosignatures. */
+export interface CheckpointRecord {
+  readonly size: number;
+  readonly note: string;
+  readonly issuedAt: Date;
+}
+
 export interface SearchHit {
   readonly name: string;
   readonly fullDoc: string;

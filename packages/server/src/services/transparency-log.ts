@@ -3,13 +3,15 @@ import { RegistryError } from '../domain/errors.js';
 import { entryBytes, type LogEntry, type RegistryEvent } from '../domain/registry-event.js';
 import {
   appendLeaf, consistencyProof, encodeBase64, encodeEntryBundle, encodeHashTile, hashLeaf, hashReaderFrom, hashesNeeded,
-  inclusionProof, signCheckpoint, treeHash, openCheckpoint, parseVerifierKey, bytesEqual,
-  type Checkpoint, type HashReader, type NoteSignature, type NoteSigner, type NoteVerifier, type Tile,
+  inclusionProof, signCheckpoint, treeHash, openCheckpoint, parseCheckpoint, parseNote, parseVerifierKey, bytesEqual,
+  type HashReader, type NoteSignature, type NoteSigner, type NoteVerifier, type Tile,
 } from '../domain/tlog/index.js';
 
 import type { ChangeFeed } from './change-feed.js';
 
-type LogStore = Pick<MetadataOps, 'allocateLogIndex' | 'insertLogEntry' | 'findLogHashes' | 'listLogHashes' | 'listLogEntries' | 'logSize'>;
+type LogStore = Pick<MetadataOps,
+  | 'allocateLogIndex' | 'insertLogEntry' | 'findLogHashes' | 'listLogHashes' | 'listLogEntries' | 'logSize'
+  | 'findLatestCheckpoint' | 'saveCheckpoint' | 'updateCheckpointNote'>;
 
 /** Full tiles and bundles never change: up to this many are kept encoded in memory. */
 const TILE_CACHE_MAX = 4096;
@@ -37,17 +39,8 @@ function outOfRange(message: string): RegistryError {
   return new RegistryError('E_BAD_REQUEST', message);
 }
 
-interface IssuedCheckpoint {
-  readonly checkpoint: Checkpoint;
-  readonly issuedAt: number;
-  /** Witness cosignatures collected for this checkpoint, served with it. */
-  readonly cosignatures: NoteSignature[];
-  note: string;
-}
-
 /** The public side of the log: feed, signed checkpoints (with witness cosignatures), proofs and tiles. */
 export class TransparencyLog {
-  private issued: IssuedCheckpoint | undefined;
   private readonly tileCache = new Map<string, Uint8Array>();
   private readonly logVerifier: NoteVerifier;
 
@@ -106,18 +99,20 @@ export class TransparencyLog {
 
   /**
    * The latest C2SP checkpoint, signed with the log key and carrying the witness cosignatures
-   * collected for it. A new one is issued when the tree grew and the interval has passed.
+   * collected for it. A new one is issued when the tree grew and the interval has passed. Issued
+   * checkpoints are stored, so every node and every restart serves the same note.
    */
   async checkpoint(): Promise<string> {
-    const now = this.deps.clock.now().getTime();
-    const due = !this.issued || now - this.issued.issuedAt >= this.deps.checkpointIntervalMs;
-    if (!due) return this.issued!.note;
+    const now = this.deps.clock.now();
+    const latest = await this.deps.store.findLatestCheckpoint();
+    if (latest && now.getTime() - latest.issuedAt.getTime() < this.deps.checkpointIntervalMs) return latest.note;
     const size = await this.deps.store.logSize();
-    if (this.issued?.checkpoint.size === size) return this.issued.note;
+    if (latest && latest.size === size) return latest.note;
     const root = await withStoredHashes(this.deps.store, (read) => treeHash(size, read));
-    const checkpoint: Checkpoint = { origin: this.origin, size, rootHash: root, extensions: [] };
-    this.issued = { checkpoint, issuedAt: now, cosignatures: [], note: signCheckpoint(checkpoint, this.deps.signer) };
-    return this.issued.note;
+    const note = signCheckpoint({ origin: this.origin, size, rootHash: root, extensions: [] }, this.deps.signer);
+    await this.deps.store.saveCheckpoint({ size, note, issuedAt: now });
+    // Ed25519 is deterministic, so a node that raced us stored the very same note.
+    return note;
   }
 
   /**
@@ -126,19 +121,18 @@ export class TransparencyLog {
    */
   async addCosignatures(note: string): Promise<number> {
     if (this.deps.witnesses.length === 0) throw new RegistryError('E_NOT_FOUND', 'This log accepts no witness cosignatures (tlog.witnesses is empty).');
-    const current = this.issued;
     const opened = openCheckpoint(note, this.logVerifier, { origin: this.origin, witnesses: this.deps.witnesses });
-    if (!current || opened.checkpoint.size !== current.checkpoint.size || !bytesEqual(opened.checkpoint.rootHash, current.checkpoint.rootHash)) {
+    const latest = await this.deps.store.findLatestCheckpoint();
+    const served = latest ? parseCheckpoint(parseNote(latest.note).text) : undefined;
+    if (!latest || !served || opened.checkpoint.size !== served.size || !bytesEqual(opened.checkpoint.rootHash, served.rootHash)) {
       throw new RegistryError('E_REV_CONFLICT', 'That is not the checkpoint this log is serving now; fetch /-/tlog/checkpoint again.');
     }
-    const fromWitnesses = opened.note.verified.filter((sig) => this.deps.witnesses.some((w) => w.name === sig.name && w.keyId === sig.keyId));
+    const isWitness = (sig: NoteSignature) => this.deps.witnesses.some((w) => w.name === sig.name && w.keyId === sig.keyId);
+    const fromWitnesses = opened.note.verified.filter(isWitness);
     if (fromWitnesses.length === 0) throw new RegistryError('E_FORBIDDEN', 'No cosignature from a configured witness verifies.');
-    for (const sig of fromWitnesses) {
-      const known = current.cosignatures.findIndex((c) => c.name === sig.name && c.keyId === sig.keyId);
-      if (known >= 0) current.cosignatures.splice(known, 1);
-      current.cosignatures.push(sig);
-    }
-    current.note = signCheckpoint(current.checkpoint, this.deps.signer, current.cosignatures);
+    // Keep earlier cosignatures of other witnesses; a witness's newer cosignature replaces its older one.
+    const kept = parseNote(latest.note).signatures.filter((sig) => isWitness(sig) && !fromWitnesses.some((n) => n.name === sig.name && n.keyId === sig.keyId));
+    await this.deps.store.updateCheckpointNote(served.size, signCheckpoint(served, this.deps.signer, [...kept, ...fromWitnesses]));
     return fromWitnesses.length;
   }
 

@@ -491,6 +491,17 @@ export function runMetadataStoreContract(name: string, open: () => Promise<Metad
         assert.deepEqual(await store.listLogHashes(1, 0, 5), [], 'nothing stored at level 1');
       });
 
+      test('issued checkpoints: the latest by size; a second save of a size is ignored; notes can be updated', async () => {
+        assert.equal(await store.findLatestCheckpoint(), null);
+        await store.saveCheckpoint({ size: 3, note: 'three', issuedAt: T0 });
+        await store.saveCheckpoint({ size: 7, note: 'seven', issuedAt: at(1) });
+        await store.saveCheckpoint({ size: 7, note: 'other node', issuedAt: at(2) });
+        const latest = await store.findLatestCheckpoint();
+        assert.deepEqual({ ...latest, issuedAt: latest?.issuedAt.getTime() }, { size: 7, note: 'seven', issuedAt: at(1).getTime() });
+        await store.updateCheckpointNote(7, 'seven, cosigned');
+        assert.equal((await store.findLatestCheckpoint())?.note, 'seven, cosigned');
+      });
+
       test('a rolled-back transaction leaves neither an entry nor a gap', async () => {
         await assert.rejects(store.transaction(async (tx) => {
           const index = await tx.allocateLogIndex();

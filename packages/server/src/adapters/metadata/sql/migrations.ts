@@ -114,6 +114,17 @@ export function migrations(dialect: 'sqlite' | 'postgres'): MigrationProvider {
         await db.schema.alterTable('versions').addColumn('tlog_index', 'integer').execute();
       },
     },
+    '0003-tlog-checkpoints': {
+      async up(db: Kysely<any>) {
+        // Issued checkpoints, so every node and every restart serves the same signed note.
+        await db.schema
+          .createTable('tlog_checkpoints')
+          .addColumn('size', 'integer', (c) => c.primaryKey())
+          .addColumn('note', 'text', (c) => c.notNull())
+          .addColumn('issued_at', 'text', (c) => c.notNull())
+          .execute();
+      },
+    },
   };
   return { getMigrations: async () => all };
 }

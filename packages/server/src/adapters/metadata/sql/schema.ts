@@ -59,6 +59,7 @@ export interface Database {
   tlog_head: { id: number; size: number };
   tlog_entries: { idx: number; time: string; entry: string };
   tlog_hashes: { level: number; idx: number; hash: string };
+  tlog_checkpoints: { size: number; note: string; issued_at: string };
   web_logins: {
     id: string;
     done_secret_hash: string;

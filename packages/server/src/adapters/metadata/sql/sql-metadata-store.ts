@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { MetadataOps, MetadataStore } from '../../../domain/ports.js';
 import type {
-  MaintainerRecord, NewUser, PackageRecord, SearchHit, TokenRecord, UserRecord, VersionRecord, WebLoginRecord,
+  CheckpointRecord, MaintainerRecord, NewUser, PackageRecord, SearchHit, TokenRecord, UserRecord, VersionRecord, WebLoginRecord,
 } from '../../../domain/records.js';
 import { RegistryError } from '../../../domain/errors.js';
 import type { LogEntry } from '../../../domain/registry-event.js';
@@ -281,6 +281,19 @@ export class SqlMetadataOps implements MetadataOps {
   async logSize() {
     const row = await this.db.selectFrom('tlog_head').select('size').where('id', '=', 1).executeTakeFirstOrThrow();
     return Number(row.size);
+  }
+
+  async findLatestCheckpoint(): Promise<CheckpointRecord | null> {
+    const row = await this.db.selectFrom('tlog_checkpoints').selectAll().orderBy('size', 'desc').limit(1).executeTakeFirst();
+    return row ? { size: Number(row.size), note: row.note, issuedAt: date(row.issued_at) } : null;
+  }
+
+  async saveCheckpoint(c: CheckpointRecord) {
+    await this.db.insertInto('tlog_checkpoints').values({ size: c.size, note: c.note, issued_at: iso(c.issuedAt) }).onConflict((oc) => oc.column('size').doNothing()).execute();
+  }
+
+  async updateCheckpointNote(size: number, note: string) {
+    await this.db.updateTable('tlog_checkpoints').set({ note }).where('size', '=', size).execute();
   }
 
   async insertWebLogin(l: WebLoginRecord) {
