@@ -4,3 +4,5 @@ export { buildRegistry, startRegistry, openStores, createLogger, systemClock, ty
 export { Accounts } from './services/accounts.js';
 export { RegistryError, isRegistryError, type ErrorCode } from './domain/errors.js';
 export { ERROR_TABLE } from './domain/error-table.js';
+export { recordKeyRotation } from './services/transparency-log.js';
+export { rotateTlogKeyFile, loadOrCreateTlogKey } from './adapters/keys/tlog-key-file.js';

@@ -1,12 +1,13 @@
 import { Command } from 'commander';
-import { Accounts, loadConfig, openStores, systemClock, type Stores } from '@bulwark/server';
+import { join } from 'node:path';
+import { Accounts, loadConfig, openStores, recordKeyRotation, rotateTlogKeyFile, systemClock, type Config, type Stores } from '@bulwark/server';
 import { parseDuration } from '../parse-duration.js';
 
-async function withStores<T>(dataDir: string | undefined, fn: (stores: Stores) => Promise<T>): Promise<T> {
+async function withStores<T>(dataDir: string | undefined, fn: (stores: Stores, config: Config) => Promise<T>): Promise<T> {
   const config = loadConfig({ env: process.env, flags: { dataDir } });
   const stores = await openStores(config);
   try {
-    return await fn(stores);
+    return await fn(stores, config);
   } finally {
     await stores.metadata.close();
   }
@@ -63,6 +64,24 @@ export function adminCommand(): Command {
           name: opts.name ?? 'bulwark admin token create', readOnly: opts.readOnly === true, packages: list(opts.packages), scopes, expiresAt,
         });
         process.stdout.write(`${issued.token}\n`);
+      });
+    });
+  const tlog = admin.command('tlog').description('transparency log operations');
+  tlog
+    .command('rotate-key')
+    .description('replace the log signing key; the old key signs the rotation, which is logged (GEN-3b). Restart every node afterwards')
+    .option('--key-file <file>', 'the key file (default <data dir>/tlog-signing.key)')
+    .option('--operator <name>', 'who rotates, as recorded in the log', 'operator')
+    .option('--data-dir <dir>', 'data directory (BULWARK_DATA_DIR, default ./.data)')
+    .action(async (opts: { keyFile?: string; operator: string; dataDir?: string }) => {
+      await withStores(opts.dataDir, async (stores, config) => {
+        const file = opts.keyFile ?? config.tlog.keyFile ?? join(config.dataDir, 'tlog-signing.key');
+        const newKey = await rotateTlogKeyFile(file, async (oldKey, next) => {
+          const entry = await recordKeyRotation(stores.metadata, oldKey, next.verifierKey, opts.operator, new Date());
+          process.stderr.write(`logged the rotation as entry ${entry.index}; old key ${oldKey.verifierKey}\n`);
+        });
+        process.stdout.write(`${newKey.verifierKey}\n`);
+        process.stderr.write('new key written; restart every registry node so it signs with the new key, and publish the new verifier key above\n');
       });
     });
   return admin;

@@ -1,5 +1,5 @@
 import {
-  decodeBase64, encodeBase64, openCheckpoint, parseVerifierKey, verifyConsistency, type Checkpoint,
+  decodeBase64, encodeBase64, openCheckpoint, parseVerifierKey, verifyConsistency, verifyKeyRotation, type Checkpoint,
 } from '@bulwark/server/domain/tlog/index';
 import type { RegistryClient } from './registry-client.js';
 import type { Report } from './report.js';
@@ -20,8 +20,13 @@ export async function pinnedKey(
   const served = await client.verifierKey();
   if (previous) {
     if (served !== previous.verifierKey) {
-      report.fail('key', `the registry now serves the key ${served}, but ${previous.verifierKey} is pinned in the state file: the log key changed`);
-      return undefined;
+      const chain = await followRotations(client, previous.verifierKey, served);
+      if (chain === undefined) {
+        report.fail('key', `the registry now serves the key ${served}, but ${previous.verifierKey} is pinned in the state file, and no rotation signed by the pinned key leads to it`);
+        return undefined;
+      }
+      report.pass('key', `the log key was rotated to ${served}, authorised by the pinned key (log entries ${chain.join(', ')})`);
+      return served;
     }
     report.pass('key', `the served key matches the pinned key ${previous.verifierKey}`);
     return served;
@@ -30,6 +35,34 @@ export async function pinnedKey(
   warn('NOTE: compare it with the key the registry operator publishes; it is pinned from now on.');
   report.pass('key', `trusted on first use: ${served}`);
   return served;
+}
+
+/**
+ * Follows `signing-key-rotated` entries from the pinned key to the served one. Each step must be
+ * signed by the key it replaces, so whoever controls the registry's database alone cannot swap
+ * the key. Returns the entry indexes of the chain, or undefined when there is none.
+ */
+async function followRotations(client: RegistryClient, pinned: string, served: string): Promise<number[] | undefined> {
+  let current = pinned;
+  const chain: number[] = [];
+  for (let since = 0; ;) {
+    const page = await client.entries(since, 1000);
+    for (const e of page.entries) {
+      if (e.type !== 'signing-key-rotated' || e.oldKey !== current) continue;
+      let verifier;
+      try {
+        verifier = parseVerifierKey(current);
+      } catch {
+        return undefined;
+      }
+      if (!verifyKeyRotation(verifier, current, String(e.newKey), String(e.statement))) continue;
+      current = String(e.newKey);
+      chain.push(e.index);
+    }
+    if (page.entries.length === 0 || page.next >= page.size) break;
+    since = page.next;
+  }
+  return current === served ? chain : undefined;
 }
 
 /** Fetches the checkpoint and checks its signature by `key` and its origin. */

@@ -16,6 +16,11 @@ export type RegistryEvent =
   | { readonly type: 'dist-tag-set'; readonly name: string; readonly tag: string; readonly version: string; readonly actor: string }
   | { readonly type: 'dist-tag-removed'; readonly name: string; readonly tag: string; readonly actor: string }
   | { readonly type: 'version-deprecated'; readonly name: string; readonly version: string; readonly message: string | null; readonly actor: string }
+  | {
+      readonly type: 'signing-key-rotated'; readonly oldKey: string; readonly newKey: string;
+      /** The old key's signature over both verifier keys (domain/tlog/key-rotation.ts). */
+      readonly statement: string; readonly actor: string;
+    }
   | { readonly type: 'maintainers-changed'; readonly name: string; readonly added: readonly string[]; readonly removed: readonly string[]; readonly actor: string };
 
 export interface LogEntry {

@@ -1,9 +1,9 @@
-import type { MetadataOps } from '../domain/ports.js';
+import type { MetadataOps, MetadataStore } from '../domain/ports.js';
 import { RegistryError } from '../domain/errors.js';
 import { entryBytes, type LogEntry, type RegistryEvent } from '../domain/registry-event.js';
 import {
   appendLeaf, consistencyProof, encodeBase64, encodeEntryBundle, encodeHashTile, hashLeaf, hashReaderFrom, hashesNeeded,
-  inclusionProof, signCheckpoint, treeHash, openCheckpoint, parseCheckpoint, parseNote, parseVerifierKey, bytesEqual,
+  inclusionProof, signCheckpoint, signKeyRotation, treeHash, openCheckpoint, parseCheckpoint, parseNote, parseVerifierKey, bytesEqual,
   type HashReader, type NoteSignature, type NoteSigner, type NoteVerifier, type Tile,
 } from '../domain/tlog/index.js';
 
@@ -187,4 +187,16 @@ export class TransparencyLog {
     const current = await this.deps.store.logSize();
     if (size > current) throw outOfRange(`the log has ${current} entries, not ${size}`);
   }
+}
+
+/** Records a log key rotation, authorised by the old key's signature over both keys. */
+export async function recordKeyRotation(
+  store: Pick<MetadataStore, 'transaction'>,
+  oldKey: { signer: NoteSigner; verifierKey: string },
+  newVerifierKey: string,
+  actor: string,
+  now: Date,
+): Promise<LogEntry> {
+  const statement = signKeyRotation(oldKey.signer, oldKey.verifierKey, newVerifierKey);
+  return store.transaction((tx) => recordEvent(tx, { type: 'signing-key-rotated', oldKey: oldKey.verifierKey, newKey: newVerifierKey, statement, actor }, now));
 }

@@ -481,7 +481,7 @@ export function runMetadataStoreContract(name: string, open: () => Promise<Metad
         }
         assert.equal(await store.logSize(), 5);
         const page = await store.listLogEntries(2, 2);
-        assert.deepEqual(page.map((e) => [e.index, e.event.name]), [[2, 'p2'], [3, 'p3']]);
+        assert.deepEqual(page.map((e) => [e.index, (e.event as { name?: string }).name]), [[2, 'p2'], [3, 'p3']]);
         assert.deepEqual(page[0]!.event, event('p2'));
         assert.deepEqual(await store.listLogEntries(5, 10), []);
         const hashes = await store.findLogHashes([{ level: 0, index: 3 }, { level: 0, index: 1 }, { level: 1, index: 0 }]);

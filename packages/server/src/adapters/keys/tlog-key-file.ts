@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { decodeSignerKey, formatVerifierKey, generateNoteKey, parseSignerKey, type NoteSigner } from '../../domain/tlog/index.js';
 
 export interface TlogKey {
@@ -29,4 +29,25 @@ export function loadOrCreateTlogKey(file: string, origin: string): TlogKey {
   const skey = text.trim();
   const { name, publicKey } = decodeSignerKey(skey);
   return { signer: parseSignerKey(skey), verifierKey: formatVerifierKey(name, publicKey) };
+}
+
+function keyOf(skey: string): TlogKey {
+  const { name, publicKey } = decodeSignerKey(skey);
+  return { signer: parseSignerKey(skey), verifierKey: formatVerifierKey(name, publicKey) };
+}
+
+/**
+ * Makes a new key with the same name and hands both to `commit` (which records the rotation);
+ * only then is the file replaced atomically. The old key is kept beside it as `.retired-<time>`.
+ */
+export async function rotateTlogKeyFile(file: string, commit: (oldKey: TlogKey, newKey: TlogKey) => Promise<void>): Promise<TlogKey> {
+  const oldText = readFileSync(file, 'utf8').trim();
+  const oldKey = keyOf(oldText);
+  const { signerKey } = generateNoteKey(oldKey.signer.name);
+  const newKey = keyOf(signerKey);
+  await commit(oldKey, newKey);
+  writeFileSync(`${file}.retired-${Date.now()}`, `${oldText}\n`, { mode: 0o600, flag: 'wx' });
+  writeFileSync(`${file}.new`, `${signerKey}\n`, { mode: 0o600 });
+  renameSync(`${file}.new`, file);
+  return newKey;
 }

@@ -32,3 +32,4 @@ export {
   tilesForSize, tilesNeeded, type Tile, type TilePath,
 } from './tiles.js';
 export { generateEd25519, type Ed25519KeyPair } from './ed25519.js';
+export { signKeyRotation, verifyKeyRotation } from './key-rotation.js';
