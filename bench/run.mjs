@@ -12,11 +12,11 @@
 //   BENCH_KEEP_DATA=1  keep the server's temporary data dir (and its log) after the run
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
+import { freePort, runAdmin } from './lib/local-server.mjs';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = join(repoRoot, 'packages/cli/dist/src/bin.js');
@@ -49,28 +49,11 @@ if (!existsSync(harness)) fail(`benchmark harness not found at ${harness}: set B
 
 /** Runs a bulwark admin command, returns its stdout; exits with its output on failure. */
 function admin(args, input) {
-  const r = spawnSync(process.execPath, [bin, 'admin', ...args], {
-    cwd: repoRoot,
-    input: input ?? '',
-    encoding: 'utf8',
-    env: { ...process.env, BULWARK_LOG_LEVEL: 'warn' },
-  });
-  if (r.status !== 0) {
-    fail(`bulwark admin ${args.join(' ')} exited with ${r.status ?? r.signal}\n${r.stdout}${r.stderr}`);
+  try {
+    return runAdmin(args, input);
+  } catch (err) {
+    return fail(err.message);
   }
-  return r.stdout;
-}
-
-/** Asks the kernel for a free loopback port (the harness's fixed ports 4873, 4874, 4880 are never handed out). */
-function freePort() {
-  return new Promise((ok, ko) => {
-    const srv = createServer();
-    srv.once('error', ko);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => ok(port));
-    });
-  });
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

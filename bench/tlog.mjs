@@ -18,9 +18,9 @@
 //      (utime + stime from /proc/<pid>/stat) for the checkpoint, a full and a partial hash tile and
 //      a full entry bundle and the proof endpoints, with autocannon 9.0.0 (the shared harness's copy under
 //      $BENCH_WORKDIR/tools, else installed once into a temporary directory with npm).
+import { freePort, runAdmin } from './lib/local-server.mjs';
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -98,22 +98,11 @@ function cpuMs(pid) {
 
 // ---------- (a) + (c): a real server ----------
 function admin(dataDir, args, input) {
-  const r = spawnSync(process.execPath, [bin, 'admin', ...args, '--data-dir', dataDir], {
-    cwd: repoRoot, input: input ?? '', encoding: 'utf8', env: { ...process.env, BULWARK_LOG_LEVEL: 'warn' },
-  });
-  if (r.status !== 0) fail(`bulwark admin ${args.join(' ')} exited with ${r.status ?? r.signal}\n${r.stdout}${r.stderr}`);
-  return r.stdout;
-}
-
-function freePort() {
-  return new Promise((ok, ko) => {
-    const srv = createServer();
-    srv.once('error', ko);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => ok(port));
-    });
-  });
+  try {
+    return runAdmin([...args, '--data-dir', dataDir], input);
+  } catch (err) {
+    return fail(err.message);
+  }
 }
 
 async function startServer() {
