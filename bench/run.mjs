@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
-import { freePort, runAdmin } from './lib/local-server.mjs';
+import { freePort, runAdmin, stopServer } from './lib/local-server.mjs';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = join(repoRoot, 'packages/cli/dist/src/bin.js');
@@ -77,17 +77,6 @@ async function waitForPing(url, child, logFile, timeoutMs = 60_000) {
   fail(`bulwark serve did not answer GET ${url}-/ping with 200 within ${timeoutMs / 1000} s; its log:\n${readFileSync(logFile, 'utf8')}`);
 }
 
-function stopServer(child) {
-  return new Promise((ok) => {
-    if (child.exitCode !== null || child.signalCode !== null) return ok();
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      ok();
-    });
-    child.kill('SIGTERM');
-  });
-}
 
 // 1. A fresh data dir with one user and one token.
 const dataDir = mkdtempSync(join(tmpdir(), 'bulwark-bench-'));

@@ -18,7 +18,7 @@
 //      (utime + stime from /proc/<pid>/stat) for the checkpoint, a full and a partial hash tile and
 //      a full entry bundle and the proof endpoints, with autocannon 9.0.0 (the shared harness's copy under
 //      $BENCH_WORKDIR/tools, else installed once into a temporary directory with npm).
-import { freePort, runAdmin } from './lib/local-server.mjs';
+import { freePort, runAdmin, stopServer } from './lib/local-server.mjs';
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -134,15 +134,7 @@ async function startServer() {
     }
     await sleep(200);
   }
-  const stop = () => new Promise((ok) => {
-    if (child.exitCode !== null || child.signalCode !== null) return ok();
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      ok();
-    });
-    child.kill('SIGTERM');
-  });
+  const stop = () => stopServer(child);
   return { url, token, pid: child.pid, dataDir, stop };
 }
 

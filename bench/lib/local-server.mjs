@@ -30,3 +30,16 @@ export function freePort() {
     });
   });
 }
+
+/** SIGTERM a server child process and wait for it to exit (SIGKILL after 10 s). */
+export function stopServer(child) {
+  return new Promise((ok) => {
+    if (child.exitCode !== null || child.signalCode !== null) return ok();
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      ok();
+    });
+    child.kill('SIGTERM');
+  });
+}
