@@ -42,7 +42,7 @@ async function runWithExitCode(json: boolean | undefined, fn: () => Promise<numb
   }
 }
 
-interface VerifyFlags { registry: string; key?: string; keyFile?: string; state?: string; package: string[]; lockfile?: string; audit?: boolean; json?: boolean }
+interface VerifyFlags { registry: string; key?: string; keyFile?: string; state?: string; package: string[]; lockfile?: string; audit?: boolean; json?: boolean; witness: string[]; quorum?: string }
 
 function verifyCommand(): Command {
   return usageExits(new Command('verify'))
@@ -54,6 +54,8 @@ function verifyCommand(): Command {
     .option('--package <name@version>', 'a version whose publish entry must be in the log (repeatable)', collect, [])
     .option('--lockfile <file>', 'verify every package of an npm lockfile resolved from this registry')
     .option('--audit', 'fetch all tiles and entry bundles and recompute the tree')
+    .option('--witness <vkey>', 'a witness\'s cosignature verifier key (C2SP tlog-cosignature; repeatable)', collect, [])
+    .option('--quorum <n>', 'how many of the --witness keys must have cosigned the checkpoint (default: all of them)')
     .option('--json', 'print one JSON object')
     .action(async (opts: VerifyFlags) => runWithExitCode(opts.json, async () => {
       const registry = registryOf(opts.registry);
@@ -66,8 +68,11 @@ function verifyCommand(): Command {
         throw new UsageError(`--package: ${(err as Error).message}`);
       }
       if (opts.lockfile !== undefined) packages.push(...await lockfilePackages(resolve(opts.lockfile), registry));
+      const quorum = opts.quorum === undefined ? opts.witness.length : Number(opts.quorum);
+      if (!Number.isInteger(quorum) || quorum < 0 || quorum > opts.witness.length) throw new UsageError(`--quorum must be a whole number from 0 to the number of --witness keys (${opts.witness.length})`);
       const result = await verifyLog({
         registry, key, statePath: resolve(opts.state ?? defaultStatePath()), packages, audit: opts.audit === true,
+        witnesses: opts.witness.map((w) => w.trim()), quorum,
         warn: (line) => process.stderr.write(`${line}\n`),
       });
       const { report } = result;

@@ -1,5 +1,5 @@
 import {
-  decodeBase64, encodeBase64, openCheckpoint, parseVerifierKey, verifyConsistency, verifyKeyRotation, type Checkpoint,
+  decodeBase64, encodeBase64, openCheckpoint, parseCosignatureVerifierKey, parseVerifierKey, verifyConsistency, verifyKeyRotation, type Checkpoint,
 } from '@bulwark/server/domain/tlog/index';
 import type { RegistryClient } from './registry-client.js';
 import type { Report } from './report.js';
@@ -65,8 +65,20 @@ async function followRotations(client: RegistryClient, pinned: string, served: s
   return current === served ? chain : undefined;
 }
 
-/** Fetches the checkpoint and checks its signature by `key` and its origin. */
-export async function fetchCheckpoint(client: RegistryClient, key: string, report: Report): Promise<Checkpoint | undefined> {
+/**
+ * Fetches the checkpoint and checks its signature by `key` and its origin, and that at least
+ * `quorum` of the given witnesses cosigned it (a split view must then fool the witnesses too).
+ */
+export async function fetchCheckpoint(
+  client: RegistryClient, key: string, report: Report, witnessKeys: readonly string[] = [], quorum = 0,
+): Promise<Checkpoint | undefined> {
+  let witnesses;
+  try {
+    witnesses = witnessKeys.map(parseCosignatureVerifierKey);
+  } catch (err) {
+    report.fail('witness', `not a witness cosignature key: ${(err as Error).message}`);
+    return undefined;
+  }
   let verifier;
   try {
     verifier = parseVerifierKey(key);
@@ -75,8 +87,16 @@ export async function fetchCheckpoint(client: RegistryClient, key: string, repor
     return undefined;
   }
   try {
-    const { checkpoint } = openCheckpoint(await client.checkpoint(), verifier, { origin: verifier.name });
+    const { checkpoint, note } = openCheckpoint(await client.checkpoint(), verifier, { origin: verifier.name, witnesses });
     report.pass('checkpoint', `${checkpoint.origin} size ${checkpoint.size} root ${encodeBase64(checkpoint.rootHash)}, signature verified`);
+    if (witnesses.length > 0) {
+      const cosigned = witnesses.filter((w) => note.verified.some((s) => s.name === w.name && s.keyId === w.keyId)).map((w) => w.name);
+      if (cosigned.length < quorum) {
+        report.fail('witness', `${cosigned.length} of the required ${quorum} witness cosignatures (have: ${cosigned.join(', ') || 'none'})`);
+        return undefined;
+      }
+      report.pass('witness', `cosigned by ${cosigned.join(', ') || 'no witness'} (${cosigned.length} of ${witnesses.length}, quorum ${quorum})`);
+    }
     return checkpoint;
   } catch (err) {
     report.fail('checkpoint', `signature check failed at ${client.base}-/tlog/checkpoint: ${(err as Error).message}`);

@@ -13,6 +13,9 @@ export interface VerifyOptions {
   readonly statePath: string;
   readonly packages: readonly PackageRef[];
   readonly audit: boolean;
+  /** Witness cosignature verifier keys, and how many of them must have cosigned. */
+  readonly witnesses?: readonly string[];
+  readonly quorum?: number;
   readonly warn: (line: string) => void;
 }
 
@@ -32,7 +35,7 @@ export async function verifyLog(opts: VerifyOptions): Promise<VerifyResult> {
   const previous = (await loadState(opts.statePath)).verify[client.base];
   const key = await pinnedKey(client, opts.key, previous, report, opts.warn);
   if (!key) return { report, registry: client.base };
-  const checkpoint = await fetchCheckpoint(client, key, report);
+  const checkpoint = await fetchCheckpoint(client, key, report, opts.witnesses ?? [], opts.quorum ?? 0);
   if (!checkpoint) return { report, registry: client.base };
   const summary = { origin: checkpoint.origin, size: checkpoint.size, rootHash: encodeBase64(checkpoint.rootHash) };
   await checkConsistency(client, previous, checkpoint, report);
