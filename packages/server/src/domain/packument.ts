@@ -42,7 +42,7 @@ export function revString(name: string, rev: number): string {
   return `${rev}-${h.toString(16).padStart(8, '0')}`;
 }
 
-export function versionDist(state: PackumentState, v: VersionRecord): Record<string, unknown> {
+function versionDist(state: PackumentState, v: VersionRecord): Record<string, unknown> {
   return {
     integrity: v.integrity,
     shasum: v.shasum,

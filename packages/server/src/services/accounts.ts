@@ -108,9 +108,9 @@ export class Accounts {
 
   /** The actor behind a bearer token; throws E_TOKEN_INVALID for anything but a live token. */
   async authenticateToken(token: string): Promise<Actor> {
+    const cached = this.peekToken(token);
+    if (cached) return cached;
     const now = this.deps.clock.now().getTime();
-    const cached = this.tokenCache.get(token);
-    if (cached && cached.until > now) return this.checkExpiry(cached.actor, now);
     if (!isWellFormedToken(token)) throw new RegistryError('E_TOKEN_INVALID', 'The token is not a Bulwark token.');
     const hash = hashToken(token);
     const record = await this.deps.store.findTokenByHash(hash);
@@ -143,6 +143,10 @@ export class Accounts {
     for (const [key, value] of this.tokenCache) {
       if (value.actor.kind === 'user' && value.actor.via === 'token' && value.actor.token.id === tokenId) this.tokenCache.delete(key);
     }
+  }
+
+  async userExists(name: string): Promise<boolean> {
+    return (await this.deps.store.findUserByName(name)) !== null;
   }
 
   async findUser(name: string): Promise<UserRecord> {

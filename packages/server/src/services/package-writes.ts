@@ -1,3 +1,4 @@
+import { isJsonObject } from '../domain/json-object.js';
 import semver from 'semver';
 import type { Actor } from '../domain/actor.js';
 import { RegistryError } from '../domain/errors.js';
@@ -21,9 +22,6 @@ function actorName(actor: Actor): string {
   return actor.user.name;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 /**
  * Changes to an existing package other than publishing: dist-tags, deprecation, maintainers,
@@ -89,7 +87,7 @@ export class PackageWrites {
    * dropping versions (unpublish) is refused because versions are immutable.
    */
   async updateDocument(actor: Actor, name: string, body: unknown, rev: string | undefined): Promise<void> {
-    if (!isObject(body)) throw new RegistryError('E_BAD_REQUEST', 'The document must be a JSON object.');
+    if (!isJsonObject(body)) throw new RegistryError('E_BAD_REQUEST', 'The document must be a JSON object.');
     if (body._id !== undefined && body._id !== name) throw new RegistryError('E_BAD_REQUEST', 'The document _id does not match the URL.');
     if (actor.kind !== 'user') throw new RegistryError('E_AUTH_REQUIRED', 'You must be logged in to change packages.');
     const user = actor.user;
@@ -97,7 +95,7 @@ export class PackageWrites {
       PackageWrites.checkRev(current, rev ?? (typeof body._rev === 'string' ? body._rev : undefined));
       let distTags = current.distTags;
       if (body.versions !== undefined) {
-        if (!isObject(body.versions)) throw new RegistryError('E_BAD_REQUEST', 'versions must be an object.');
+        if (!isJsonObject(body.versions)) throw new RegistryError('E_BAD_REQUEST', 'versions must be an object.');
         const stored = await tx.listVersions(name);
         const missing = stored.filter((v) => !(v.version in (body.versions as Record<string, unknown>)));
         if (missing.length > 0) {
@@ -105,7 +103,7 @@ export class PackageWrites {
         }
         const changes = stored.flatMap((v) => {
           const sent = (body.versions as Record<string, unknown>)[v.version];
-          const raw = isObject(sent) ? sent.deprecated : undefined;
+          const raw = isJsonObject(sent) ? sent.deprecated : undefined;
           const wanted = typeof raw === 'string' && raw !== '' ? raw : null;
           return wanted === v.deprecated ? [] : [{ version: v.version, wanted }];
         });
@@ -119,7 +117,7 @@ export class PackageWrites {
         }
       }
       if (body.users !== undefined) {
-        if (!isObject(body.users)) throw new RegistryError('E_BAD_REQUEST', 'users must be an object.');
+        if (!isJsonObject(body.users)) throw new RegistryError('E_BAD_REQUEST', 'users must be an object.');
         enforce(decideAccountWrite(actor));
         // A user may only star or unstar for themselves; other keys are left as stored.
         await tx.setStar(name, user.id, body.users[user.name] === true);
@@ -127,7 +125,7 @@ export class PackageWrites {
       if (body.maintainers !== undefined) {
         await this.replaceMaintainers(tx, actor, name, body.maintainers, now);
       }
-      if (body['dist-tags'] !== undefined && isObject(body['dist-tags'])) {
+      if (body['dist-tags'] !== undefined && isJsonObject(body['dist-tags'])) {
         const sent = body['dist-tags'] as Record<string, unknown>;
         const same = Object.keys(sent).length === Object.keys(current.distTags).length && Object.entries(current.distTags).every(([t, v]) => sent[t] === v);
         if (!same) throw new RegistryError('E_BAD_REQUEST', 'Change dist-tags with "npm dist-tag", not by rewriting the document.');
@@ -141,7 +139,7 @@ export class PackageWrites {
     if (raw.length > MAX_MAINTAINERS) throw new RegistryError('E_BAD_REQUEST', `A package has at most ${MAX_MAINTAINERS} maintainers.`);
     const wantedNames = new Set<string>();
     for (const entry of raw) {
-      const entryName = isObject(entry) ? entry.name : undefined;
+      const entryName = isJsonObject(entry) ? entry.name : undefined;
       if (typeof entryName !== 'string') throw new RegistryError('E_BAD_REQUEST', 'Each maintainer needs a name.');
       wantedNames.add(entryName);
     }

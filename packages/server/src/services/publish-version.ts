@@ -1,3 +1,4 @@
+import { isJsonObject } from '../domain/json-object.js';
 import { createHash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import semver from 'semver';
@@ -26,13 +27,10 @@ function invalid(message: string): RegistryError {
   return new RegistryError('E_INVALID_PACKAGE', message);
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 function dependencyMap(manifest: Record<string, unknown>, field: string): Record<string, unknown> {
   const value = manifest[field];
-  return isObject(value) ? value : {};
+  return isJsonObject(value) ? value : {};
 }
 
 /** npm merges optionalDependencies into dependencies when normalizing; compare the union. */
@@ -81,13 +79,13 @@ interface ParsedPublish {
 
 /** Checks the shape of the publish document npm sends (npm-registry-api.md 5.1). */
 function parsePublishBody(name: string, body: unknown, limits: PublishLimits): ParsedPublish {
-  if (!isObject(body)) throw invalid('The publish body must be a JSON object.');
+  if (!isJsonObject(body)) throw invalid('The publish body must be a JSON object.');
   if (body.name !== undefined && body.name !== name) throw invalid(`The document is for "${printable(String(body.name))}", not "${name}".`);
   if (body._id !== undefined && body._id !== name) throw invalid(`The document _id "${printable(String(body._id))}" is not "${name}".`);
   const versions = body.versions;
-  if (!isObject(versions) || Object.keys(versions).length !== 1) throw invalid('Publish exactly one version per request.');
+  if (!isJsonObject(versions) || Object.keys(versions).length !== 1) throw invalid('Publish exactly one version per request.');
   const [rawVersion, manifest] = Object.entries(versions)[0]!;
-  if (!isObject(manifest)) throw invalid('The version manifest must be an object.');
+  if (!isJsonObject(manifest)) throw invalid('The version manifest must be an object.');
   const version = semver.valid(rawVersion);
   if (version === null || version !== rawVersion || rawVersion.length > 256) {
     throw new RegistryError('E_INVALID_VERSION', `"${printable(rawVersion)}" is not a valid semver version.`);
@@ -96,11 +94,11 @@ function parsePublishBody(name: string, body: unknown, limits: PublishLimits): P
     throw invalid(`The manifest says ${printable(String(manifest.name))}@${printable(String(manifest.version))}, the request is for ${name}@${version}.`);
   }
   const attachments = body._attachments;
-  if (!isObject(attachments)) throw invalid('The publish body has no _attachments.');
+  if (!isJsonObject(attachments)) throw invalid('The publish body has no _attachments.');
   const tgzKeys = Object.keys(attachments).filter((k) => k.endsWith('.tgz'));
   if (tgzKeys.length !== 1) throw invalid('The publish body must carry exactly one .tgz attachment.');
   const attachment = attachments[tgzKeys[0]!];
-  if (!isObject(attachment) || typeof attachment.data !== 'string') throw invalid('The tarball attachment has no base64 data.');
+  if (!isJsonObject(attachment) || typeof attachment.data !== 'string') throw invalid('The tarball attachment has no base64 data.');
   if (attachment.data.length > Math.ceil(limits.tarballBytes / 3) * 4 + 4) {
     throw new RegistryError('E_BODY_TOO_LARGE', `The tarball is over the ${limits.tarballBytes}-byte limit.`);
   }
@@ -114,7 +112,7 @@ function parsePublishBody(name: string, body: unknown, limits: PublishLimits): P
   const rawTags = body['dist-tags'];
   const tags: Record<string, string> = {};
   if (rawTags !== undefined) {
-    if (!isObject(rawTags)) throw invalid('dist-tags must be an object.');
+    if (!isJsonObject(rawTags)) throw invalid('dist-tags must be an object.');
     for (const [tag, target] of Object.entries(rawTags)) {
       if (target !== version) throw invalid(`dist-tag "${printable(tag)}" must point at the version being published.`);
       if (!isValidTag(tag)) throw invalid(`"${printable(tag)}" is not a valid dist-tag.`);
@@ -135,7 +133,7 @@ function checkIntegrity(manifest: Record<string, unknown>, tarball: Buffer): { i
   const shasum = createHash('sha1').update(tarball).digest('hex');
   const integrity = `sha512-${sha512.toString('base64')}`;
   const dist = manifest.dist;
-  if (!isObject(dist) || (dist.integrity === undefined && dist.shasum === undefined)) {
+  if (!isJsonObject(dist) || (dist.integrity === undefined && dist.shasum === undefined)) {
     throw new RegistryError('E_INTEGRITY_MISMATCH', 'The manifest declares neither dist.integrity nor dist.shasum.');
   }
   if (dist.shasum !== undefined && dist.shasum !== shasum) {

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { RegistryError } from '../../domain/errors.js';
+import { isJsonObject } from '../../domain/json-object.js';
 import type { RouteContext } from '../context.js';
 import { requireUser } from '../plugins/authenticate.js';
 
@@ -11,8 +12,8 @@ function userFromParam(raw: string): string {
 }
 
 function bodyObject(body: unknown): Record<string, unknown> {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new RegistryError('E_BAD_REQUEST', 'The body must be a JSON object.');
-  return body as Record<string, unknown>;
+  if (!isJsonObject(body)) throw new RegistryError('E_BAD_REQUEST', 'The body must be a JSON object.');
+  return body;
 }
 
 /** npm's legacy CouchDB login and adduser (npm-registry-api.md 3.2, 3.3). */
@@ -22,7 +23,7 @@ export function registerCouchUsers(app: FastifyInstance, ctx: RouteContext): voi
     const body = bodyObject(request.body);
     if (typeof body.password !== 'string' || body.password === '') throw new RegistryError('E_BAD_REQUEST', 'A password is required.');
     if (body.name !== undefined && body.name !== name) throw new RegistryError('E_BAD_REQUEST', 'The user name in the body does not match the URL.');
-    const existing = await ctx.accounts.findUser(name).catch(() => null);
+    const existing = await ctx.accounts.userExists(name);
     let userId: number;
     if (existing) {
       userId = (await ctx.accounts.checkPassword(name, body.password)).id;
