@@ -16,6 +16,8 @@ import { PackumentCache } from './services/packument-cache.js';
 import { PublishVersion } from './services/publish-version.js';
 import { SecurityContact } from './services/security-contact.js';
 import { WebLogin } from './services/web-login.js';
+import { WebSessions } from './services/web-sessions.js';
+import { PackageOverviews } from './services/package-overview.js';
 import { TransparencyLog } from './services/transparency-log.js';
 import { loadOrCreateTlogKey } from './adapters/keys/tlog-key-file.js';
 import { parseCosignatureVerifierKey } from './domain/tlog/index.js';
@@ -94,6 +96,12 @@ export async function buildRegistry(config: Config, logger: Logger = createLogge
       writes: new PackageWrites({ store: stores.metadata, clock, feed }),
       publisher: new PublishVersion({ store: stores.metadata, blobs: stores.blobs, clock, feed, limits: config.limits }),
       webLogin: new WebLogin({ store: stores.metadata, clock, accounts }),
+      webSessions: new WebSessions({
+        store: stores.metadata, clock,
+        options: { idleMs: config.web.sessionIdleMinutes * 60_000, maxMs: config.web.sessionMaxHours * 3_600_000 },
+      }),
+      overviews: new PackageOverviews({ store: stores.metadata, clock }),
+      secureCookies: config.web.secureCookies === 'always' || (config.web.secureCookies === 'auto' && (config.publicUrl ?? '').startsWith('https:')),
       securityContact: new SecurityContact({
         contact: config.security.contact, policyUrl: config.security.policyUrl, expires,
         preferredLanguages: config.security.preferredLanguages, policyText: readPolicy(config),

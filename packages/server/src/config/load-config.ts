@@ -29,6 +29,7 @@ export const ENV_KEYS: Readonly<Record<string, string>> = {
   BULWARK_SECURITY_POLICY_URL: 'security.policyUrl',
   BULWARK_SECURITY_POLICY_FILE: 'security.policyFile',
   BULWARK_SECURITY_EXPIRES: 'security.expires',
+  BULWARK_WEB_SECURE_COOKIES: 'web.secureCookies',
 };
 
 const NUMERIC = new Set(['port', 'limits.bodyBytes', 'limits.tarballBytes', 'limits.unpackedBytes', 'limits.tarEntries']);

@@ -42,6 +42,16 @@ export const ConfigSchema = Type.Object(
       },
       { default: {}, additionalProperties: false },
     ),
+    /** The web UI's browser sessions (NIST 800-63B AAL2 defaults: 30 minutes idle, 12 hours at most). */
+    web: Type.Object(
+      {
+        sessionIdleMinutes: Type.Integer({ minimum: 1, maximum: 7 * 24 * 60, default: 30 }),
+        sessionMaxHours: Type.Integer({ minimum: 1, maximum: 30 * 24, default: 12 }),
+        /** auto: secure (__Host-) cookies when publicUrl is https. */
+        secureCookies: Type.Union([Type.Literal('auto'), Type.Literal('always'), Type.Literal('never')], { default: 'auto' }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
     security: Type.Object(
       {
         /** RFC 9116 Contact URIs (mailto:, https:, tel:). */

@@ -18,6 +18,6 @@ export interface TokenGrant {
 export type Actor =
   | { readonly kind: 'anonymous' }
   | { readonly kind: 'user'; readonly user: UserIdentity; readonly via: 'token'; readonly token: TokenGrant }
-  | { readonly kind: 'user'; readonly user: UserIdentity; readonly via: 'password' | 'operator' };
+  | { readonly kind: 'user'; readonly user: UserIdentity; readonly via: 'password' | 'operator' | 'session' };
 
 export const ANONYMOUS: Actor = Object.freeze({ kind: 'anonymous' });

@@ -31,6 +31,7 @@ export type ErrorCode =
   | 'E_REV_CONFLICT'
   | 'E_UNPUBLISH_FORBIDDEN'
   | 'E_RATE_LIMITED'
+  | 'E_CSRF_INVALID'
   | 'E_INTERNAL';
 
 export class RegistryError extends Error {

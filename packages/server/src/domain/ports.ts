@@ -1,7 +1,7 @@
 import type { LogEntry } from './registry-event.js';
 import type { StoredHash } from './tlog/index.js';
 import type {
-  CheckpointRecord, MaintainerRecord, NewUser, PackageRecord, SearchHit, TokenRecord, UserRecord, VersionRecord, WebLoginRecord,
+  CheckpointRecord, MaintainerRecord, NewUser, PackageRecord, SearchHit, TokenRecord, UserRecord, VersionRecord, WebLoginRecord, WebSessionRecord,
 } from './records.js';
 
 /**
@@ -67,6 +67,16 @@ export interface MetadataOps {
   findWebLogin(id: string): Promise<WebLoginRecord | null>;
   completeWebLogin(id: string, userId: number): Promise<void>;
   consumeWebLogin(id: string, at: Date): Promise<boolean>;
+
+  insertWebSession(session: WebSessionRecord): Promise<void>;
+  findWebSessionBySecretHash(secretHash: string): Promise<WebSessionRecord | null>;
+  touchWebSession(id: string, at: Date): Promise<void>;
+  /** Sessions of a user, newest first. */
+  listWebSessions(userId: number): Promise<WebSessionRecord[]>;
+  /** Ends one session of a user; false when there was none with that id. */
+  deleteWebSession(userId: number, id: string): Promise<boolean>;
+  /** Ends every session of a user except `keepId` (after a password change, "sign out everywhere"). */
+  deleteWebSessionsOf(userId: number, keepId: string | null): Promise<number>;
 }
 
 export interface MetadataStore extends MetadataOps {

@@ -95,3 +95,19 @@ export interface SearchHit {
   readonly fullDoc: string;
   readonly modifiedAt: Date;
 }
+
+/** A signed-in browser. The cookie holds a secret whose SHA-256 is `secretHash`. */
+export interface WebSessionRecord {
+  /** Public handle (shown on the account page, used to end one session). */
+  readonly id: string;
+  readonly secretHash: string;
+  readonly userId: number;
+  /** Authenticator assurance level reached at sign-in: 1 password, 2 with a second factor. */
+  readonly aal: 1 | 2;
+  readonly createdAt: Date;
+  readonly lastSeenAt: Date;
+  /** Absolute end; idle expiry is computed from lastSeenAt by the service. */
+  readonly expiresAt: Date;
+  readonly ip: string;
+  readonly userAgent: string;
+}

@@ -5,6 +5,8 @@ import type { PackageReads } from '../services/package-reads.js';
 import type { PackageWrites } from '../services/package-writes.js';
 import type { PublishVersion } from '../services/publish-version.js';
 import type { WebLogin } from '../services/web-login.js';
+import type { WebSessions } from '../services/web-sessions.js';
+import type { PackageOverviews } from '../services/package-overview.js';
 import type { SecurityContact } from '../services/security-contact.js';
 import type { TransparencyLog } from '../services/transparency-log.js';
 import type { Registry as MetricsRegistry } from 'prom-client';
@@ -16,6 +18,10 @@ export interface RouteContext {
   readonly writes: PackageWrites;
   readonly publisher: PublishVersion;
   readonly webLogin: WebLogin;
+  readonly webSessions: WebSessions;
+  readonly overviews: PackageOverviews;
+  /** Cookies only over HTTPS, with the __Host- prefix. */
+  readonly secureCookies: boolean;
   readonly securityContact: SecurityContact;
   readonly tlog: TransparencyLog;
   readonly metrics: MetricsRegistry;

@@ -139,6 +139,19 @@ export class Accounts {
     this.forgetCachedToken(record.id);
   }
 
+  listTokens(userId: number): Promise<TokenRecord[]> {
+    return this.deps.store.listTokens(userId);
+  }
+
+  /** Revokes one of the user's own tokens; false when it has no live token with that id. */
+  async revokeOwnToken(userId: number, tokenId: string): Promise<boolean> {
+    const token = (await this.deps.store.listTokens(userId)).find((t) => t.id === tokenId && !t.revokedAt);
+    if (!token) return false;
+    await this.deps.store.revokeToken(token.id, this.deps.clock.now());
+    this.forgetCachedToken(token.id);
+    return true;
+  }
+
   private forgetCachedToken(tokenId: string): void {
     for (const [key, value] of this.tokenCache) {
       if (value.actor.kind === 'user' && value.actor.via === 'token' && value.actor.token.id === tokenId) this.tokenCache.delete(key);

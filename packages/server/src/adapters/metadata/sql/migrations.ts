@@ -125,6 +125,25 @@ export function migrations(dialect: 'sqlite' | 'postgres'): MigrationProvider {
           .execute();
       },
     },
+    '0009-web-sessions': {
+      async up(db: Kysely<any>) {
+        // Browser sessions. The cookie carries a secret; only its SHA-256 is stored, and `id` is
+        // the public handle the account page uses to list and end sessions.
+        await db.schema
+          .createTable('web_sessions')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('secret_hash', 'text', (c) => c.notNull().unique())
+          .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id'))
+          .addColumn('aal', 'integer', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('last_seen_at', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'text', (c) => c.notNull())
+          .addColumn('ip', 'text', (c) => c.notNull())
+          .addColumn('user_agent', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('web_sessions_user').on('web_sessions').column('user_id').execute();
+      },
+    },
   };
   return { getMigrations: async () => all };
 }

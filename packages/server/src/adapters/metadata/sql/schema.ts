@@ -68,4 +68,15 @@ export interface Database {
     expires_at: string;
     consumed_at: string | null;
   };
+  web_sessions: {
+    id: string;
+    secret_hash: string;
+    user_id: number;
+    aal: number;
+    created_at: string;
+    last_seen_at: string;
+    expires_at: string;
+    ip: string;
+    user_agent: string;
+  };
 }

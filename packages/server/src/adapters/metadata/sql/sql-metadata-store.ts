@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { MetadataOps, MetadataStore } from '../../../domain/ports.js';
 import type {
-  CheckpointRecord, MaintainerRecord, NewUser, PackageRecord, SearchHit, TokenRecord, UserRecord, VersionRecord, WebLoginRecord,
+  CheckpointRecord, MaintainerRecord, NewUser, PackageRecord, SearchHit, TokenRecord, UserRecord, VersionRecord, WebLoginRecord, WebSessionRecord,
 } from '../../../domain/records.js';
 import { RegistryError } from '../../../domain/errors.js';
 import type { LogEntry } from '../../../domain/registry-event.js';
@@ -50,6 +50,13 @@ function toVersion(row: Database['versions']): VersionRecord {
     shasum: row.shasum, blobKey: row.blob_key, size: Number(row.size), fileCount: row.file_count,
     unpackedSize: Number(row.unpacked_size), publishedAt: date(row.published_at), publishedBy: row.published_by,
     deprecated: row.deprecated, logIndex: row.tlog_index === null ? null : Number(row.tlog_index),
+  };
+}
+
+function toWebSession(row: Database['web_sessions']): WebSessionRecord {
+  return {
+    id: row.id, secretHash: row.secret_hash, userId: row.user_id, aal: row.aal === 2 ? 2 : 1, createdAt: date(row.created_at),
+    lastSeenAt: date(row.last_seen_at), expiresAt: date(row.expires_at), ip: row.ip, userAgent: row.user_agent,
   };
 }
 
@@ -314,6 +321,39 @@ export class SqlMetadataOps implements MetadataOps {
   async consumeWebLogin(id: string, at: Date) {
     const result = await this.db.updateTable('web_logins').set({ consumed_at: iso(at) }).where('id', '=', id).where('consumed_at', 'is', null).executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;
+  }
+
+  async insertWebSession(s: WebSessionRecord) {
+    await this.db.insertInto('web_sessions').values({
+      id: s.id, secret_hash: s.secretHash, user_id: s.userId, aal: s.aal, created_at: iso(s.createdAt),
+      last_seen_at: iso(s.lastSeenAt), expires_at: iso(s.expiresAt), ip: s.ip, user_agent: s.userAgent,
+    }).execute();
+  }
+
+  async findWebSessionBySecretHash(secretHash: string) {
+    const row = await this.db.selectFrom('web_sessions').selectAll().where('secret_hash', '=', secretHash).executeTakeFirst();
+    return row ? toWebSession(row) : null;
+  }
+
+  async touchWebSession(id: string, at: Date) {
+    await this.db.updateTable('web_sessions').set({ last_seen_at: iso(at) }).where('id', '=', id).execute();
+  }
+
+  async listWebSessions(userId: number) {
+    const rows = await this.db.selectFrom('web_sessions').selectAll().where('user_id', '=', userId).orderBy('created_at', 'desc').execute();
+    return rows.map(toWebSession);
+  }
+
+  async deleteWebSession(userId: number, id: string) {
+    const result = await this.db.deleteFrom('web_sessions').where('user_id', '=', userId).where('id', '=', id).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  async deleteWebSessionsOf(userId: number, keepId: string | null) {
+    let query = this.db.deleteFrom('web_sessions').where('user_id', '=', userId);
+    if (keepId !== null) query = query.where('id', '!=', keepId);
+    const result = await query.executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 }
 
