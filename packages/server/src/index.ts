@@ -6,3 +6,4 @@ export { RegistryError, isRegistryError, type ErrorCode } from './domain/errors.
 export { ERROR_TABLE } from './domain/error-table.js';
 export { recordKeyRotation } from './services/transparency-log.js';
 export { rotateTlogKeyFile, loadOrCreateTlogKey } from './adapters/keys/tlog-key-file.js';
+export { Organizations } from './services/organizations.js';

@@ -18,6 +18,7 @@ import { SecurityContact } from './services/security-contact.js';
 import { WebLogin } from './services/web-login.js';
 import { WebSessions } from './services/web-sessions.js';
 import { PackageOverviews } from './services/package-overview.js';
+import { Organizations } from './services/organizations.js';
 import { TransparencyLog } from './services/transparency-log.js';
 import { loadOrCreateTlogKey } from './adapters/keys/tlog-key-file.js';
 import { parseCosignatureVerifierKey } from './domain/tlog/index.js';
@@ -101,6 +102,7 @@ export async function buildRegistry(config: Config, logger: Logger = createLogge
         options: { idleMs: config.web.sessionIdleMinutes * 60_000, maxMs: config.web.sessionMaxHours * 3_600_000 },
       }),
       overviews: new PackageOverviews({ store: stores.metadata, clock }),
+      orgs: new Organizations({ store: stores.metadata, clock }),
       secureCookies: config.web.secureCookies === 'always' || (config.web.secureCookies === 'auto' && (config.publicUrl ?? '').startsWith('https:')),
       securityContact: new SecurityContact({
         contact: config.security.contact, policyUrl: config.security.policyUrl, expires,

@@ -2,8 +2,9 @@ import { Command } from 'commander';
 import { join } from 'node:path';
 import { Accounts, loadConfig, openStores, recordKeyRotation, rotateTlogKeyFile, systemClock, type Config, type Stores } from '@bulwark/server';
 import { parseDuration } from '../parse-duration.js';
+import { registerAdminOrg } from './admin-org.js';
 
-async function withStores<T>(dataDir: string | undefined, fn: (stores: Stores, config: Config) => Promise<T>): Promise<T> {
+export async function withStores<T>(dataDir: string | undefined, fn: (stores: Stores, config: Config) => Promise<T>): Promise<T> {
   const config = loadConfig({ env: process.env, flags: { dataDir } });
   const stores = await openStores(config);
   try {
@@ -84,5 +85,6 @@ export function adminCommand(): Command {
         process.stderr.write('new key written; restart every registry node so it signs with the new key, and publish the new verifier key above\n');
       });
     });
+  registerAdminOrg(admin);
   return admin;
 }

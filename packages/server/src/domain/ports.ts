@@ -1,4 +1,5 @@
 import type { LogEntry } from './registry-event.js';
+import type { OrgMemberRecord, OrgRole, TeamGrantRecord, TeamPermission, TeamRecord } from './organization.js';
 import type { StoredHash } from './tlog/index.js';
 import type {
   CheckpointRecord, MaintainerRecord, NewUser, PackageRecord, SearchHit, TokenRecord, UserRecord, VersionRecord, WebLoginRecord, WebSessionRecord,
@@ -38,6 +39,32 @@ export interface MetadataOps {
   /** The user that owns a scope (without '@'), if claimed. */
   findScopeOwner(scope: string): Promise<number | null>;
   claimScope(scope: string, userId: number): Promise<void>;
+
+  /** Organizations (AUTHZ-2a). An org's name is the scope it owns. */
+  orgExists(org: string): Promise<boolean>;
+  /** Throws E_ORG_EXISTS when taken. */
+  insertOrg(org: string, at: Date): Promise<void>;
+  listOrgMembers(org: string): Promise<OrgMemberRecord[]>;
+  findOrgRole(org: string, userId: number): Promise<OrgRole | null>;
+  setOrgMember(org: string, userId: number, role: OrgRole, at: Date): Promise<void>;
+  removeOrgMember(org: string, userId: number): Promise<boolean>;
+  listTeams(org: string): Promise<TeamRecord[]>;
+  /** Throws E_TEAM_EXISTS when taken. */
+  insertTeam(team: TeamRecord, at: Date): Promise<void>;
+  /** Removes the team, its members and its package grants. */
+  deleteTeam(org: string, team: string): Promise<boolean>;
+  listTeamMembers(org: string, team: string): Promise<string[]>;
+  addTeamMember(org: string, team: string, userId: number): Promise<void>;
+  removeTeamMember(org: string, team: string, userId: number): Promise<boolean>;
+  listTeamGrants(org: string, team: string): Promise<TeamGrantRecord[]>;
+  listPackageGrants(packageName: string): Promise<TeamGrantRecord[]>;
+  setTeamGrant(grant: TeamGrantRecord): Promise<void>;
+  removeTeamGrant(org: string, team: string, packageName: string): Promise<boolean>;
+  /** The user's best team permission on a package, or null. */
+  findTeamPermission(packageName: string, userId: number): Promise<TeamPermission | null>;
+  /** Packages whose names start with `@scope/`. */
+  listScopePackages(scope: string): Promise<string[]>;
+  listMaintainedPackages(userId: number): Promise<string[]>;
 
   listStarrers(name: string): Promise<string[]>;
   setStar(name: string, userId: number, starred: boolean): Promise<void>;

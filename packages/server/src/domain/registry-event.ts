@@ -21,7 +21,11 @@ export type RegistryEvent =
       /** The old key's signature over both verifier keys (domain/tlog/key-rotation.ts). */
       readonly statement: string; readonly actor: string;
     }
-  | { readonly type: 'maintainers-changed'; readonly name: string; readonly added: readonly string[]; readonly removed: readonly string[]; readonly actor: string };
+  | { readonly type: 'maintainers-changed'; readonly name: string; readonly added: readonly string[]; readonly removed: readonly string[]; readonly actor: string }
+  /** AUTHZ-2a: who may publish in an org changed. `role`/`permission` null: removed. */
+  | { readonly type: 'org-member-changed'; readonly org: string; readonly user: string; readonly role: string | null; readonly actor: string }
+  | { readonly type: 'team-member-changed'; readonly org: string; readonly team: string; readonly user: string; readonly member: boolean; readonly actor: string }
+  | { readonly type: 'team-access-changed'; readonly org: string; readonly team: string; readonly name: string; readonly permission: string | null; readonly actor: string };
 
 export interface LogEntry {
   /** Position in the log: 0, 1, 2, ... with no gaps. */

@@ -13,6 +13,7 @@ import { registerSecurityPolicy } from './routes/security-policy.js';
 import { registerWebLogin } from './routes/web-login.js';
 import { registerTransparencyLog } from './routes/tlog.js';
 import { registerWebUi } from './routes/web-ui.js';
+import { registerOrgsTeams } from './routes/orgs-teams.js';
 
 export interface HttpOptions {
   readonly bodyLimit: number;
@@ -81,6 +82,7 @@ export async function buildHttpApp(ctx: RouteContext, options: HttpOptions): Pro
       registerSecurityPolicy(scoped, ctx, 'base');
       registerTransparencyLog(scoped, ctx);
       await registerWebUi(scoped, ctx);
+      registerOrgsTeams(scoped, ctx);
       registerDistTags(scoped, ctx);
       registerPackages(scoped, ctx);
     },

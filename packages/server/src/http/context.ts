@@ -7,6 +7,7 @@ import type { PublishVersion } from '../services/publish-version.js';
 import type { WebLogin } from '../services/web-login.js';
 import type { WebSessions } from '../services/web-sessions.js';
 import type { PackageOverviews } from '../services/package-overview.js';
+import type { Organizations } from '../services/organizations.js';
 import type { SecurityContact } from '../services/security-contact.js';
 import type { TransparencyLog } from '../services/transparency-log.js';
 import type { Registry as MetricsRegistry } from 'prom-client';
@@ -20,6 +21,7 @@ export interface RouteContext {
   readonly webLogin: WebLogin;
   readonly webSessions: WebSessions;
   readonly overviews: PackageOverviews;
+  readonly orgs: Organizations;
   /** Cookies only over HTTPS, with the __Host- prefix. */
   readonly secureCookies: boolean;
   readonly securityContact: SecurityContact;

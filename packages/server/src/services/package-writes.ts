@@ -7,6 +7,8 @@ import { revString } from '../domain/packument.js';
 import type { Clock, MetadataOps, MetadataStore } from '../domain/ports.js';
 import type { PackageRecord } from '../domain/records.js';
 import { decidePackageWrite } from '../policy/publish-authz.js';
+import { decideOrgPeopleChange } from '../policy/org-roles.js';
+import { orgFactsFor } from './org-facts.js';
 import { decideAccountWrite } from '../policy/token-scope.js';
 import { enforce } from '../policy/decision.js';
 import type { ChangeFeed } from './change-feed.js';
@@ -49,7 +51,8 @@ export class PackageWrites {
 
   private async requireMaintainer(tx: MetadataOps, actor: Actor, name: string, now: Date): Promise<void> {
     const maintainerIds = (await tx.listMaintainers(name)).map((m) => m.userId);
-    enforce(decidePackageWrite({ actor, packageName: name, scope: parsePackageName(name).scope, maintainerIds, scopeOwnerId: undefined, now }));
+    const org = await orgFactsFor(tx, name, actor.kind === 'user' ? actor.user.id : null);
+    enforce(decidePackageWrite({ actor, packageName: name, scope: parsePackageName(name).scope, maintainerIds, scopeOwnerId: undefined, org, now }));
   }
 
   private static checkRev(current: PackageRecord, rev: string | undefined): void {
@@ -148,14 +151,22 @@ export class PackageWrites {
     const added = [...wantedNames].filter((n) => !currentNames.has(n));
     const removed = current.filter((m) => !wantedNames.has(m.name));
     if (added.length === 0 && removed.length === 0) return;
-    await this.requireMaintainer(tx, actor, name, now);
-    enforce(decideAccountWrite(actor));
-    if (wantedNames.size === 0) throw new RegistryError('E_BAD_REQUEST', 'A package must keep at least one maintainer.');
+    const org = await orgFactsFor(tx, name, actor.kind === 'user' ? actor.user.id : null);
+    const addedUsers = [];
     for (const newName of added) {
       const user = await tx.findUserByName(newName);
       if (!user) throw new RegistryError('E_USER_NOT_FOUND', `No user named "${printable(newName)}".`);
-      await tx.addMaintainer(name, user.id);
+      addedUsers.push(user);
     }
+    if (org) {
+      // In an org, who may publish is people management: owners and admins decide, not publishers (AUTHZ-2a).
+      enforce(decideOrgPeopleChange(actor, org, { kind: 'package-maintainers', targetUserIds: addedUsers.map((u) => u.id) }));
+    } else {
+      await this.requireMaintainer(tx, actor, name, now);
+      enforce(decideAccountWrite(actor));
+    }
+    if (wantedNames.size === 0) throw new RegistryError('E_BAD_REQUEST', 'A package must keep at least one maintainer.');
+    for (const user of addedUsers) await tx.addMaintainer(name, user.id);
     for (const m of removed) await tx.removeMaintainer(name, m.userId);
     await recordEvent(tx, { type: 'maintainers-changed', name, added, removed: removed.map((m) => m.name), actor: actorName(actor) }, now);
   }

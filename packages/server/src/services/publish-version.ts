@@ -8,6 +8,7 @@ import { parsePackageName, printable } from '../domain/package-name.js';
 import type { BlobStore, Clock, MetadataStore } from '../domain/ports.js';
 import type { VersionRecord } from '../domain/records.js';
 import { decidePackageWrite } from '../policy/publish-authz.js';
+import { orgFactsFor } from './org-facts.js';
 import { enforce } from '../policy/decision.js';
 import type { ChangeFeed } from './change-feed.js';
 import { inspectTarball, type TarballLimits } from './inspect-tarball.js';
@@ -161,7 +162,8 @@ export class PublishVersion {
     // Authorization first: a stranger learns nothing about the tarball checks.
     const [existing, scopeOwnerId] = await Promise.all([store.findPackage(name), this.scopeOwner(pkg.scope)]);
     const maintainerIds = existing ? (await store.listMaintainers(name)).map((m) => m.userId) : null;
-    enforce(decidePackageWrite({ actor, packageName: name, scope: pkg.scope, maintainerIds, scopeOwnerId, now }));
+    const org = await orgFactsFor(store, name, actor.kind === 'user' ? actor.user.id : null);
+    enforce(decidePackageWrite({ actor, packageName: name, scope: pkg.scope, maintainerIds, scopeOwnerId, org, now }));
     if (actor.kind !== 'user') throw new RegistryError('E_AUTH_REQUIRED', 'You must be logged in to publish packages.');
 
     const parsed = parsePublishBody(name, body, limits);
@@ -192,7 +194,7 @@ export class PublishVersion {
         if (current && !existing) {
           // Created concurrently: re-check that this actor may write it.
           const ids = (await tx.listMaintainers(name)).map((m) => m.userId);
-          enforce(decidePackageWrite({ actor, packageName: name, scope: pkg.scope, maintainerIds: ids, scopeOwnerId, now }));
+          enforce(decidePackageWrite({ actor, packageName: name, scope: pkg.scope, maintainerIds: ids, scopeOwnerId, org, now }));
         }
         const logged = await recordEvent(tx, { type: 'version-published', name, version: parsed.version, integrity: digests.integrity, actor: actor.user.name, actorKind: 'user', provenance: null }, now);
         await tx.insertVersion({ ...record, logIndex: logged.index });

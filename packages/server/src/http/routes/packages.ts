@@ -5,6 +5,7 @@ import type { RenderedDocument } from '../../services/packument-cache.js';
 import { packageNotFound } from '../../services/package-reads.js';
 import { sendError } from '../plugins/error-mapper.js';
 import type { RouteContext } from '../context.js';
+import { packageAccessRead, packageAccessWrite } from './package-access.js';
 import { parsePackagePath, pathBelow } from '../package-path.js';
 
 const CORGI = 'application/vnd.npm.install-v1+json';
@@ -103,25 +104,38 @@ export function registerDistTags(app: FastifyInstance, ctx: RouteContext): void 
   const parse = (request: FastifyRequest) => {
     const path = pathBelow(request.url, ctx.basePath).slice('/-/package'.length);
     const { name, rest } = parsePackagePath(path);
-    if (rest[0] !== 'dist-tags' || rest.length > 2) throw new RegistryError('E_NOT_FOUND', 'Not found');
-    return { name, tag: rest[1] };
+    const resource = rest[0];
+    if (resource === 'collaborators' || resource === 'visibility' || resource === 'access') {
+      if (rest.length > 1) throw new RegistryError('E_NOT_FOUND', 'Not found');
+      return { name, tag: undefined, resource };
+    }
+    if (resource !== 'dist-tags' || rest.length > 2) throw new RegistryError('E_NOT_FOUND', 'Not found');
+    return { name, tag: rest[1], resource };
   };
   app.get('/-/package/*', async (request, reply) => {
-    const { name, tag } = parse(request);
+    const { name, tag, resource } = parse(request);
+    if (resource !== 'dist-tags') return packageAccessRead(ctx, request, reply, name, resource);
     const tags = await ctx.reads.distTags(await ctx.actorOf(request), name);
     reply.header('cache-control', 'no-cache, max-age=0');
     if (tag === undefined) return reply.send(tags);
     if (!(tag in tags)) throw new RegistryError('E_NOT_FOUND', `${name} has no dist-tag "${tag.slice(0, 64)}".`);
     return reply.send(JSON.stringify(tags[tag]));
   });
+  app.post('/-/package/*', async (request, reply) => {
+    const { name, resource } = parse(request);
+    if (resource !== 'access') throw new RegistryError('E_METHOD_NOT_ALLOWED', 'POST is for /-/package/{name}/access.');
+    return packageAccessWrite(ctx, request, reply, name);
+  });
   app.put('/-/package/*', async (request, reply) => {
-    const { name, tag } = parse(request);
+    const { name, tag, resource } = parse(request);
+    if (resource !== 'dist-tags') throw new RegistryError('E_METHOD_NOT_ALLOWED', 'Not allowed.');
     if (tag === undefined) throw new RegistryError('E_METHOD_NOT_ALLOWED', 'PUT a single tag: /-/package/{name}/dist-tags/{tag}.');
     await ctx.writes.setDistTag(await ctx.actorOf(request), name, tag, request.body);
     return reply.code(201).send({ ok: true });
   });
   app.delete('/-/package/*', async (request, reply) => {
-    const { name, tag } = parse(request);
+    const { name, tag, resource } = parse(request);
+    if (resource !== 'dist-tags') throw new RegistryError('E_METHOD_NOT_ALLOWED', 'Not allowed.');
     if (tag === undefined) throw new RegistryError('E_METHOD_NOT_ALLOWED', 'DELETE a single tag: /-/package/{name}/dist-tags/{tag}.');
     await ctx.writes.removeDistTag(await ctx.actorOf(request), name, tag);
     return reply.send({ ok: true });

@@ -144,6 +144,45 @@ export function migrations(dialect: 'sqlite' | 'postgres'): MigrationProvider {
         await db.schema.createIndex('web_sessions_user').on('web_sessions').column('user_id').execute();
       },
     },
+    '0011-orgs-teams': {
+      async up(db: Kysely<any>) {
+        // AUTHZ-2a: organizations own scopes; roles and teams decide who publishes.
+        await db.schema.createTable('orgs').addColumn('name', 'text', (c) => c.primaryKey()).addColumn('created_at', 'text', (c) => c.notNull()).execute();
+        await db.schema
+          .createTable('org_members')
+          .addColumn('org', 'text', (c) => c.notNull().references('orgs.name'))
+          .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id'))
+          .addColumn('role', 'text', (c) => c.notNull())
+          .addColumn('added_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('org_members_pk', ['org', 'user_id'])
+          .execute();
+        await db.schema
+          .createTable('teams')
+          .addColumn('org', 'text', (c) => c.notNull().references('orgs.name'))
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('description', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('teams_pk', ['org', 'name'])
+          .execute();
+        await db.schema
+          .createTable('team_members')
+          .addColumn('org', 'text', (c) => c.notNull())
+          .addColumn('team', 'text', (c) => c.notNull())
+          .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id'))
+          .addPrimaryKeyConstraint('team_members_pk', ['org', 'team', 'user_id'])
+          .execute();
+        await db.schema
+          .createTable('team_packages')
+          .addColumn('org', 'text', (c) => c.notNull())
+          .addColumn('team', 'text', (c) => c.notNull())
+          .addColumn('package', 'text', (c) => c.notNull())
+          .addColumn('permission', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('team_packages_pk', ['org', 'team', 'package'])
+          .execute();
+        await db.schema.createIndex('team_packages_package').on('team_packages').column('package').execute();
+        await db.schema.createIndex('team_members_user').on('team_members').column('user_id').execute();
+      },
+    },
   };
   return { getMigrations: async () => all };
 }

@@ -68,6 +68,11 @@ export interface Database {
     expires_at: string;
     consumed_at: string | null;
   };
+  orgs: { name: string; created_at: string };
+  org_members: { org: string; user_id: number; role: string; added_at: string };
+  teams: { org: string; name: string; description: string | null; created_at: string };
+  team_members: { org: string; team: string; user_id: number };
+  team_packages: { org: string; team: string; package: string; permission: string };
   web_sessions: {
     id: string;
     secret_hash: string;

@@ -6,6 +6,7 @@ import type {
 import { RegistryError } from '../../../domain/errors.js';
 import type { LogEntry } from '../../../domain/registry-event.js';
 import type { StoredHash } from '../../../domain/tlog/index.js';
+import type { OrgMemberRecord, OrgRole, TeamGrantRecord, TeamPermission, TeamRecord } from '../../../domain/organization.js';
 import type { Database } from './schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -216,6 +217,116 @@ export class SqlMetadataOps implements MetadataOps {
 
   async claimScope(scope: string, userId: number) {
     await this.db.insertInto('scopes').values({ scope, owner_id: userId, claimed_at: iso(new Date()) }).onConflict((oc) => oc.doNothing()).execute();
+  }
+
+  async orgExists(org: string) {
+    return (await this.db.selectFrom('orgs').select('name').where('name', '=', org).executeTakeFirst()) !== undefined;
+  }
+
+  async insertOrg(org: string, at: Date) {
+    try {
+      await this.db.insertInto('orgs').values({ name: org, created_at: iso(at) }).execute();
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new RegistryError('E_ORG_EXISTS', `The organization ${org} already exists.`, { cause: err });
+      throw err;
+    }
+  }
+
+  async listOrgMembers(org: string): Promise<OrgMemberRecord[]> {
+    const rows = await this.db.selectFrom('org_members').innerJoin('users', 'users.id', 'org_members.user_id')
+      .select(['org_members.org', 'org_members.user_id', 'org_members.role', 'users.name']).where('org_members.org', '=', org).orderBy('users.name').execute();
+    return rows.map((r) => ({ org: r.org, userId: r.user_id, userName: r.name, role: r.role as OrgRole }));
+  }
+
+  async findOrgRole(org: string, userId: number) {
+    const row = await this.db.selectFrom('org_members').select('role').where('org', '=', org).where('user_id', '=', userId).executeTakeFirst();
+    return row ? (row.role as OrgRole) : null;
+  }
+
+  async setOrgMember(org: string, userId: number, role: OrgRole, at: Date) {
+    await this.db.insertInto('org_members').values({ org, user_id: userId, role, added_at: iso(at) })
+      .onConflict((oc) => oc.columns(['org', 'user_id']).doUpdateSet({ role })).execute();
+  }
+
+  async removeOrgMember(org: string, userId: number) {
+    await this.db.deleteFrom('team_members').where('org', '=', org).where('user_id', '=', userId).execute();
+    const result = await this.db.deleteFrom('org_members').where('org', '=', org).where('user_id', '=', userId).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  async listTeams(org: string): Promise<TeamRecord[]> {
+    const rows = await this.db.selectFrom('teams').select(['org', 'name', 'description']).where('org', '=', org).orderBy('name').execute();
+    return rows;
+  }
+
+  async insertTeam(team: TeamRecord, at: Date) {
+    try {
+      await this.db.insertInto('teams').values({ org: team.org, name: team.name, description: team.description, created_at: iso(at) }).execute();
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new RegistryError('E_TEAM_EXISTS', `The team ${team.org}:${team.name} already exists.`, { cause: err });
+      throw err;
+    }
+  }
+
+  async deleteTeam(org: string, team: string) {
+    await this.db.deleteFrom('team_members').where('org', '=', org).where('team', '=', team).execute();
+    await this.db.deleteFrom('team_packages').where('org', '=', org).where('team', '=', team).execute();
+    const result = await this.db.deleteFrom('teams').where('org', '=', org).where('name', '=', team).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  async listTeamMembers(org: string, team: string) {
+    const rows = await this.db.selectFrom('team_members').innerJoin('users', 'users.id', 'team_members.user_id').select('users.name')
+      .where('team_members.org', '=', org).where('team_members.team', '=', team).orderBy('users.name').execute();
+    return rows.map((r) => r.name);
+  }
+
+  async addTeamMember(org: string, team: string, userId: number) {
+    await this.db.insertInto('team_members').values({ org, team, user_id: userId }).onConflict((oc) => oc.doNothing()).execute();
+  }
+
+  async removeTeamMember(org: string, team: string, userId: number) {
+    const result = await this.db.deleteFrom('team_members').where('org', '=', org).where('team', '=', team).where('user_id', '=', userId).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  async listTeamGrants(org: string, team: string): Promise<TeamGrantRecord[]> {
+    const rows = await this.db.selectFrom('team_packages').selectAll().where('org', '=', org).where('team', '=', team).orderBy('package').execute();
+    return rows.map((r) => ({ org: r.org, team: r.team, packageName: r.package, permission: r.permission as TeamPermission }));
+  }
+
+  async listPackageGrants(packageName: string): Promise<TeamGrantRecord[]> {
+    const rows = await this.db.selectFrom('team_packages').selectAll().where('package', '=', packageName).orderBy('team').execute();
+    return rows.map((r) => ({ org: r.org, team: r.team, packageName: r.package, permission: r.permission as TeamPermission }));
+  }
+
+  async setTeamGrant(g: TeamGrantRecord) {
+    await this.db.insertInto('team_packages').values({ org: g.org, team: g.team, package: g.packageName, permission: g.permission })
+      .onConflict((oc) => oc.columns(['org', 'team', 'package']).doUpdateSet({ permission: g.permission })).execute();
+  }
+
+  async removeTeamGrant(org: string, team: string, packageName: string) {
+    const result = await this.db.deleteFrom('team_packages').where('org', '=', org).where('team', '=', team).where('package', '=', packageName).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  async findTeamPermission(packageName: string, userId: number): Promise<TeamPermission | null> {
+    const rows = await this.db.selectFrom('team_packages')
+      .innerJoin('team_members', (j) => j.onRef('team_members.org', '=', 'team_packages.org').onRef('team_members.team', '=', 'team_packages.team'))
+      .select('team_packages.permission').where('team_packages.package', '=', packageName).where('team_members.user_id', '=', userId).execute();
+    if (rows.some((r) => r.permission === 'read-write')) return 'read-write';
+    return rows.length > 0 ? 'read-only' : null;
+  }
+
+  async listScopePackages(scope: string) {
+    const prefix = `@${scope}/`;
+    const rows = await this.db.selectFrom('packages').select('name').where('name', '>=', prefix).where('name', '<', `@${scope}0`).orderBy('name').execute();
+    return rows.map((r) => r.name).filter((n) => n.startsWith(prefix));
+  }
+
+  async listMaintainedPackages(userId: number) {
+    const rows = await this.db.selectFrom('maintainers').select('name').where('user_id', '=', userId).orderBy('name').execute();
+    return rows.map((r) => r.name);
   }
 
   async listStarrers(name: string) {
