@@ -19,6 +19,7 @@ import { WebLogin } from './services/web-login.js';
 import { WebSessions } from './services/web-sessions.js';
 import { PackageOverviews } from './services/package-overview.js';
 import { Organizations } from './services/organizations.js';
+import { TokenManagement } from './services/token-management.js';
 import { TransparencyLog } from './services/transparency-log.js';
 import { loadOrCreateTlogKey } from './adapters/keys/tlog-key-file.js';
 import { parseCosignatureVerifierKey } from './domain/tlog/index.js';
@@ -103,6 +104,7 @@ export async function buildRegistry(config: Config, logger: Logger = createLogge
       }),
       overviews: new PackageOverviews({ store: stores.metadata, clock }),
       orgs: new Organizations({ store: stores.metadata, clock }),
+      tokens: new TokenManagement({ accounts, clock }),
       secureCookies: config.web.secureCookies === 'always' || (config.web.secureCookies === 'auto' && (config.publicUrl ?? '').startsWith('https:')),
       securityContact: new SecurityContact({
         contact: config.security.contact, policyUrl: config.security.policyUrl, expires,

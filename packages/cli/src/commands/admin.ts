@@ -52,9 +52,10 @@ export function adminCommand(): Command {
     .option('--scope <scope>', 'a scope (@name) the token may act on; repeat with commas')
     .option('--read-only', 'the token cannot publish or change anything')
     .option('--expires <duration>', 'lifetime, e.g. 30d, 12h (default: no expiry)')
+    .option('--cidr <ranges>', 'addresses the token may be used from (CIDR, comma-separated)')
     .option('--name <label>', 'a label shown in token lists')
     .option('--data-dir <dir>', 'data directory (BULWARK_DATA_DIR, default ./.data)')
-    .action(async (userName: string, opts: { packages?: string; scope?: string; readOnly?: boolean; expires?: string; name?: string; dataDir?: string }) => {
+    .action(async (userName: string, opts: { packages?: string; scope?: string; readOnly?: boolean; expires?: string; cidr?: string; name?: string; dataDir?: string }) => {
       const scopes = list(opts.scope);
       for (const scope of scopes) if (!/^@[a-z0-9][a-z0-9._-]*$/.test(scope)) throw new Error(`"${scope}" is not a scope: use @name`);
       const expiresAt = opts.expires ? new Date(Date.now() + parseDuration(opts.expires)) : null;
@@ -62,7 +63,7 @@ export function adminCommand(): Command {
         const accounts = new Accounts({ store: stores.metadata, clock: systemClock, registration: 'closed' });
         const owner = await accounts.findUser(userName);
         const issued = await accounts.issueToken(owner.id, {
-          name: opts.name ?? 'bulwark admin token create', readOnly: opts.readOnly === true, packages: list(opts.packages), scopes, expiresAt,
+          name: opts.name ?? 'bulwark admin token create', readOnly: opts.readOnly === true, packages: list(opts.packages), scopes, expiresAt, cidrs: list(opts.cidr),
         });
         process.stdout.write(`${issued.token}\n`);
       });

@@ -13,6 +13,12 @@ export interface TokenGrant {
   readonly packages: readonly string[];
   readonly scopes: readonly string[];
   readonly expiresAt: Date | null;
+  /** Orgs the token may manage; empty: every org the user may (if orgsPermission allows). */
+  readonly orgs: readonly string[];
+  readonly orgsPermission: 'none' | 'read-only' | 'read-write';
+  /** Addresses the token may be used from (CIDR); empty: anywhere. */
+  readonly cidrs: readonly string[];
+  readonly bypass2fa: boolean;
 }
 
 export type Actor =

@@ -20,6 +20,8 @@ export interface MetadataOps {
   findTokenByHash(hash: string): Promise<TokenRecord | null>;
   insertToken(token: TokenRecord): Promise<void>;
   listTokens(userId: number): Promise<TokenRecord[]>;
+  /** Records a token's last use (the owner sees it; written at most once a minute per token). */
+  touchToken(tokenId: string, at: Date): Promise<void>;
   revokeToken(tokenId: string, at: Date): Promise<boolean>;
 
   findPackage(name: string): Promise<PackageRecord | null>;

@@ -32,6 +32,13 @@ export interface TokenRecord {
   readonly expiresAt: Date | null;
   readonly createdAt: Date;
   readonly revokedAt: Date | null;
+  /** Organizations the token may manage (with orgsPermission read-write) or read. */
+  readonly orgs: readonly string[];
+  readonly orgsPermission: 'none' | 'read-only' | 'read-write';
+  /** Publishes without a per-request OTP (automation); only granted to MFA-enrolled owners. */
+  readonly bypass2fa: boolean;
+  readonly description: string | null;
+  readonly lastUsedAt: Date | null;
 }
 
 export interface PackageRecord {

@@ -14,6 +14,7 @@ import { registerWebLogin } from './routes/web-login.js';
 import { registerTransparencyLog } from './routes/tlog.js';
 import { registerWebUi } from './routes/web-ui.js';
 import { registerOrgsTeams } from './routes/orgs-teams.js';
+import { registerNpmTokens } from './routes/npm-tokens.js';
 
 export interface HttpOptions {
   readonly bodyLimit: number;
@@ -83,6 +84,7 @@ export async function buildHttpApp(ctx: RouteContext, options: HttpOptions): Pro
       registerTransparencyLog(scoped, ctx);
       await registerWebUi(scoped, ctx);
       registerOrgsTeams(scoped, ctx);
+      registerNpmTokens(scoped, ctx);
       registerDistTags(scoped, ctx);
       registerPackages(scoped, ctx);
     },

@@ -29,7 +29,7 @@ export type PeopleChange =
  * and publishers cannot change who may publish.
  */
 export function decideOrgPeopleChange(actor: Actor, facts: OrgFacts, change: PeopleChange): Decision {
-  const account = decideAccountWrite(actor);
+  const account = decideAccountWrite(actor, facts.org);
   if (!account.allow) return account;
   if (actor.kind !== 'user') return deny('E_AUTH_REQUIRED', 'You must be logged in to do this.');
   const role = facts.actorRole;

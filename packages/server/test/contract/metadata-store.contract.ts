@@ -77,6 +77,11 @@ function tokenRecord(userId: number, id: string, overrides: Partial<TokenRecord>
     expiresAt: null,
     createdAt: T0,
     revokedAt: null,
+    orgs: [],
+    orgsPermission: 'none',
+    bypass2fa: false,
+    description: null,
+    lastUsedAt: null,
     ...overrides,
   };
 }

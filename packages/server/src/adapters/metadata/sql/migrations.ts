@@ -183,6 +183,16 @@ export function migrations(dialect: 'sqlite' | 'postgres'): MigrationProvider {
         await db.schema.createIndex('team_members_user').on('team_members').column('user_id').execute();
       },
     },
+    '0012-token-grants': {
+      async up(db: Kysely<any>) {
+        // AUTHZ-1a: npm's granular token fields, and when a token was last used (shown to its owner).
+        await db.schema.alterTable('tokens').addColumn('orgs', 'text', (c) => c.notNull().defaultTo('[]')).execute();
+        await db.schema.alterTable('tokens').addColumn('orgs_permission', 'text', (c) => c.notNull().defaultTo('read-write')).execute();
+        await db.schema.alterTable('tokens').addColumn('bypass_2fa', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+        await db.schema.alterTable('tokens').addColumn('description', 'text').execute();
+        await db.schema.alterTable('tokens').addColumn('last_used_at', 'text').execute();
+      },
+    },
   };
   return { getMigrations: async () => all };
 }

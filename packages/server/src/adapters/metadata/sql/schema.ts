@@ -27,6 +27,11 @@ export interface Database {
     expires_at: string | null;
     created_at: string;
     revoked_at: string | null;
+    orgs: string;
+    orgs_permission: string;
+    bypass_2fa: number;
+    description: string | null;
+    last_used_at: string | null;
   };
   packages: {
     name: string;

@@ -34,7 +34,8 @@ function toToken(row: Database['tokens']): TokenRecord {
     id: row.id, userId: row.user_id, hash: row.hash, display: row.display, name: row.name,
     readOnly: row.read_only === 1, packages: JSON.parse(row.packages), scopes: JSON.parse(row.scopes),
     cidrs: JSON.parse(row.cidrs), expiresAt: dateOrNull(row.expires_at), createdAt: date(row.created_at),
-    revokedAt: dateOrNull(row.revoked_at),
+    revokedAt: dateOrNull(row.revoked_at), orgs: JSON.parse(row.orgs), orgsPermission: row.orgs_permission as TokenRecord['orgsPermission'],
+    bypass2fa: row.bypass_2fa === 1, description: row.description, lastUsedAt: dateOrNull(row.last_used_at),
   };
 }
 
@@ -113,8 +114,14 @@ export class SqlMetadataOps implements MetadataOps {
         id: t.id, user_id: t.userId, hash: t.hash, display: t.display, name: t.name, read_only: t.readOnly ? 1 : 0,
         packages: JSON.stringify(t.packages), scopes: JSON.stringify(t.scopes), cidrs: JSON.stringify(t.cidrs),
         expires_at: isoOrNull(t.expiresAt), created_at: iso(t.createdAt), revoked_at: isoOrNull(t.revokedAt),
+        orgs: JSON.stringify(t.orgs), orgs_permission: t.orgsPermission, bypass_2fa: t.bypass2fa ? 1 : 0,
+        description: t.description, last_used_at: isoOrNull(t.lastUsedAt),
       })
       .execute();
+  }
+
+  async touchToken(tokenId: string, at: Date) {
+    await this.db.updateTable('tokens').set({ last_used_at: iso(at) }).where('id', '=', tokenId).execute();
   }
 
   async listTokens(userId: number) {

@@ -61,14 +61,15 @@ export function AccountPage(props: { frame: PageFrame; view: AccountView }): JSX
         <p class="muted">No active tokens.</p>
       ) : (
         <table id="tokens">
-          <thead><tr><th>Token</th><th>Name</th><th>Access</th><th>Created</th><th>Expires</th><th></th></tr></thead>
+          <thead><tr><th>Token</th><th>Name</th><th>Access</th><th>Created</th><th>Last used</th><th>Expires</th><th></th></tr></thead>
           <tbody>
             {liveTokens.map((t) => (
               <tr>
                 <td class="mono" safe>{t.display}</td>
                 <td safe>{t.name ?? ''}</td>
-                <td safe>{`${t.readOnly ? 'read-only' : 'read and publish'}${t.packages.length || t.scopes.length ? ` · ${[...t.packages, ...t.scopes.map((s) => `@${s}/*`)].join(', ')}` : ''}`}</td>
+                <td safe>{`${t.readOnly ? 'read-only' : 'read and publish'}${t.packages.length || t.scopes.length ? ` · ${[...t.packages, ...t.scopes].join(', ')}` : ''}${t.cidrs.length ? ` · from ${t.cidrs.join(', ')}` : ''}`}</td>
                 <td safe>{when(t.createdAt)}</td>
+                <td safe>{when(t.lastUsedAt) || 'never'}</td>
                 <td safe>{when(t.expiresAt) || 'never'}</td>
                 <td>
                   <form method="post" class="inline" action={`${frame.base}/-/ui/account/tokens/${t.id}/revoke`}>
