@@ -20,6 +20,8 @@ import { WebSessions } from './services/web-sessions.js';
 import { PackageOverviews } from './services/package-overview.js';
 import { Organizations } from './services/organizations.js';
 import { TokenManagement } from './services/token-management.js';
+import { SecretScanning } from './services/secret-scanning.js';
+import { ScannerKeyClient } from './adapters/http/scanner-key-client.js';
 import { TransparencyLog } from './services/transparency-log.js';
 import { loadOrCreateTlogKey } from './adapters/keys/tlog-key-file.js';
 import { parseCosignatureVerifierKey } from './domain/tlog/index.js';
@@ -105,6 +107,11 @@ export async function buildRegistry(config: Config, logger: Logger = createLogge
       overviews: new PackageOverviews({ store: stores.metadata, clock }),
       orgs: new Organizations({ store: stores.metadata, clock }),
       tokens: new TokenManagement({ accounts, clock }),
+      secretScanning: new SecretScanning({
+        accounts, logger,
+        providers: config.secretScanning.providers.map((p) => p.name),
+        keys: new ScannerKeyClient(new Map(config.secretScanning.providers.map((p) => [p.name, p.keysUrl]))),
+      }),
       secureCookies: config.web.secureCookies === 'always' || (config.web.secureCookies === 'auto' && (config.publicUrl ?? '').startsWith('https:')),
       securityContact: new SecurityContact({
         contact: config.security.contact, policyUrl: config.security.policyUrl, expires,

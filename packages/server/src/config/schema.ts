@@ -28,6 +28,20 @@ export const ConfigSchema = Type.Object(
       },
       { default: {}, additionalProperties: false },
     ),
+    /** AUTHZ-3b: secret scanners whose signed reports revoke leaked tokens. */
+    secretScanning: Type.Object(
+      {
+        providers: Type.Array(
+          Type.Object({
+            name: Type.String({ pattern: '^[a-z0-9-]{1,40}$' }),
+            /** Public keys in GitHub's format: {public_keys: [{key_identifier, key, is_current}]}. */
+            keysUrl: Type.String({ pattern: '^https?://\\S+$' }),
+          }, { additionalProperties: false }),
+          { default: [{ name: 'github', keysUrl: 'https://api.github.com/meta/public_keys/secret_scanning' }] },
+        ),
+      },
+      { default: {}, additionalProperties: false },
+    ),
     /** GEN-3b transparency log. */
     tlog: Type.Object(
       {

@@ -19,6 +19,7 @@ export const ERROR_TABLE: Readonly<Record<ErrorCode, { status: number; meaning: 
   E_AUTH_REQUIRED: { status: 401, meaning: 'The endpoint needs credentials and none were sent.' },
   E_BAD_CREDENTIALS: { status: 401, meaning: 'The user name or password is wrong.' },
   E_TOKEN_INVALID: { status: 401, meaning: 'The token is unknown, revoked, expired or malformed.' },
+  E_SIGNATURE_INVALID: { status: 401, meaning: 'A signed request (a secret scanner\'s report) is unsigned, signed with an unknown or retired key, or the signature does not verify.' },
   E_CSRF_INVALID: { status: 403, meaning: 'A web form arrived without a valid anti-forgery token (expired page or a cross-site post).' },
   E_FORBIDDEN: { status: 403, meaning: 'The authenticated user may not do this.' },
   E_NOT_OWNER: { status: 403, meaning: 'Only a maintainer of the package (or the owner of its scope) may change it.' },

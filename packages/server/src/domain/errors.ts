@@ -36,6 +36,7 @@ export type ErrorCode =
   | 'E_UNPUBLISH_FORBIDDEN'
   | 'E_RATE_LIMITED'
   | 'E_CSRF_INVALID'
+  | 'E_SIGNATURE_INVALID'
   | 'E_INTERNAL';
 
 export class RegistryError extends Error {

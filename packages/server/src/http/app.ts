@@ -15,6 +15,7 @@ import { registerTransparencyLog } from './routes/tlog.js';
 import { registerWebUi } from './routes/web-ui.js';
 import { registerOrgsTeams } from './routes/orgs-teams.js';
 import { registerNpmTokens } from './routes/npm-tokens.js';
+import { registerSecretScanning } from './routes/secret-scanning.js';
 
 export interface HttpOptions {
   readonly bodyLimit: number;
@@ -85,6 +86,7 @@ export async function buildHttpApp(ctx: RouteContext, options: HttpOptions): Pro
       await registerWebUi(scoped, ctx);
       registerOrgsTeams(scoped, ctx);
       registerNpmTokens(scoped, ctx);
+      await registerSecretScanning(scoped, ctx);
       registerDistTags(scoped, ctx);
       registerPackages(scoped, ctx);
     },

@@ -9,6 +9,7 @@ import type { WebSessions } from '../services/web-sessions.js';
 import type { PackageOverviews } from '../services/package-overview.js';
 import type { Organizations } from '../services/organizations.js';
 import type { TokenManagement } from '../services/token-management.js';
+import type { SecretScanning } from '../services/secret-scanning.js';
 import type { SecurityContact } from '../services/security-contact.js';
 import type { TransparencyLog } from '../services/transparency-log.js';
 import type { Registry as MetricsRegistry } from 'prom-client';
@@ -24,6 +25,7 @@ export interface RouteContext {
   readonly overviews: PackageOverviews;
   readonly orgs: Organizations;
   readonly tokens: TokenManagement;
+  readonly secretScanning: SecretScanning;
   /** Cookies only over HTTPS, with the __Host- prefix. */
   readonly secureCookies: boolean;
   readonly securityContact: SecurityContact;

@@ -169,6 +169,16 @@ export class Accounts {
     return this.deps.store.listTokens(userId);
   }
 
+  /** AUTHZ-3b: revokes a live token found in public; null when it is no live token of ours. */
+  async revokeLeakedToken(token: string): Promise<TokenRecord | null> {
+    if (!isWellFormedToken(token)) return null;
+    const record = await this.deps.store.findTokenByHash(hashToken(token));
+    if (!record || record.revokedAt) return null;
+    if (!(await this.deps.store.revokeToken(record.id, this.deps.clock.now()))) return null;
+    this.forgetCachedToken(record.id);
+    return record;
+  }
+
   /** The user's live token whose secret this is, or null. */
   async findOwnTokenBySecret(userId: number, token: string): Promise<TokenRecord | null> {
     if (!isWellFormedToken(token)) return null;
