@@ -30,6 +30,9 @@ export type ErrorCode =
   | 'E_USER_EXISTS'
   | 'E_REV_CONFLICT'
   | 'E_UNPUBLISH_FORBIDDEN'
+  | 'E_VERSION_TOMBSTONED'
+  | 'E_NAME_DELETED'
+  | 'E_PKG_UNPUBLISHED'
   | 'E_RATE_LIMITED'
   | 'E_INTERNAL';
 
