@@ -68,7 +68,7 @@ describe('GEN-2a: reuse of a deleted name', () => {
     assert.equal(decideNameReuse(base).allow, true);
     const early = decideNameReuse({ ...base, quarantineHours: 48 });
     assert.equal(early.allow, false);
-    assert.match(early.allow ? '' : early.reason, /from 2026-11-26T18:00:00\.000Z/);
+    assert.match(early.allow ? '' : early.reason, /from 2026-11-27T06:00:00\.000Z/);
   });
 
   test('GEN-2a: a taken-down name is blocked for its former owners too', () => {
