@@ -14,8 +14,9 @@ export function utcDay(at: Date): string {
  * waits on a database write. A crash loses at most one interval of counts (they are statistics).
  */
 export class DownloadCounter {
-  private pending = new Map<string, number>();
-  private day = '';
+  /** Day -> name -> count not yet written. */
+  private pending = new Map<string, Map<string, number>>();
+  private today: Map<string, number> | undefined;
   private dayEndsAt = 0;
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
@@ -32,13 +33,14 @@ export class DownloadCounter {
   /** One tarball served. */
   record(name: string): void {
     const now = this.deps.clock.now().getTime();
-    if (now >= this.dayEndsAt) {
-      const today = new Date(now);
-      this.day = utcDay(today);
-      this.dayEndsAt = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() + 1);
+    if (now >= this.dayEndsAt || this.today === undefined) {
+      const at = new Date(now);
+      const day = utcDay(at);
+      this.dayEndsAt = Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate() + 1);
+      this.today = this.pending.get(day) ?? new Map();
+      this.pending.set(day, this.today);
     }
-    const key = `${this.day}\u0000${name}`;
-    this.pending.set(key, (this.pending.get(key) ?? 0) + 1);
+    this.today.set(name, (this.today.get(name) ?? 0) + 1);
   }
 
   /** Writes the pending counts; flushes never overlap. On failure the counts are kept for the next one. */
@@ -47,14 +49,17 @@ export class DownloadCounter {
       if (this.pending.size === 0) return;
       const batch = this.pending;
       this.pending = new Map();
-      const rows: DownloadCount[] = [...batch].map(([key, count]) => {
-        const cut = key.indexOf('\u0000');
-        return { day: key.slice(0, cut), name: key.slice(cut + 1), count };
-      });
+      this.today = undefined;
+      const rows: DownloadCount[] = [];
+      for (const [day, counts] of batch) for (const [name, count] of counts) rows.push({ day, name, count });
       try {
         await this.deps.store.addDownloads(rows);
       } catch (err) {
-        for (const [key, count] of batch) this.pending.set(key, (this.pending.get(key) ?? 0) + count);
+        for (const { day, name, count } of rows) {
+          const counts = this.pending.get(day) ?? new Map<string, number>();
+          counts.set(name, (counts.get(name) ?? 0) + count);
+          this.pending.set(day, counts);
+        }
         this.deps.onError?.(err);
       }
     });
