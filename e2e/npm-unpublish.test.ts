@@ -48,6 +48,16 @@ describe('GEN-2a: npm unpublish within the 72-hour window (default policy)', () 
     assertOk(next, 'npm publish of a new version');
   });
 
+  test('GEN-2a: npm unpublish of a scoped package version follows the same dance', async () => {
+    const name = '@gen2a/scoped';
+    await seed(env.reg, env.users.alice!.token, { name, version: '1.0.0', access: 'public' });
+    await seed(env.reg, env.users.alice!.token, { name, version: '1.0.1', access: 'public' });
+    const r = await alice.npm(['unpublish', `${name}@1.0.1`]);
+    assertOk(r, 'npm unpublish @gen2a/scoped@1.0.1');
+    assert.deepEqual(Object.keys((await packument(env.reg, name)).versions), ['1.0.0']);
+    assert.equal((await fetchBytes(env.reg.urlOf('@gen2a/scoped/-/scoped-1.0.1.tgz'))).status, 404);
+  });
+
   test('GEN-2a: npm unpublish --force deletes the package; nobody can republish its versions and a new owner cannot take the name', async () => {
     const name = 'gen2a-whole';
     await seed(env.reg, env.users.alice!.token, { name, version: '1.0.0' });

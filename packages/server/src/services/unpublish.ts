@@ -86,6 +86,24 @@ export class Unpublisher {
     this.deps.feed.packageChanged(name);
   }
 
+  /**
+   * What the policy would answer now for unpublishing `name` (or one version), for the web UI and
+   * clients to show before anyone tries. Who asks is not checked here (only owners may unpublish).
+   */
+  async preview(name: string, version: string | null, policyUrl: string): Promise<{ allowed: boolean; reason: string | null }> {
+    parsePackageName(name);
+    const now = this.deps.clock.now();
+    const all = await this.deps.store.listVersions(name);
+    const removing = version === null ? all : all.filter((v) => v.version === version);
+    if (removing.length === 0) throw new RegistryError(version === null ? 'E_PKG_NOT_FOUND' : 'E_VERSION_NOT_FOUND', `Not found: ${name}${version === null ? '' : `@${printable(version)}`}`);
+    const [weeklyDownloads, maintainers, dependents] = await Promise.all([
+      this.deps.stats.weeklyDownloads(name), this.deps.store.listMaintainers(name), this.deps.store.listDependents(name, 3),
+    ]);
+    const target = removing.length === all.length ? name : `${name}@${removing[0]!.version}`;
+    const decision = decideUnpublish(this.deps.rules, { target, publishedAt: oldest(removing), now, weeklyDownloads, ownerCount: maintainers.length, dependents, policyUrl });
+    return decision.allow ? { allowed: true, reason: null } : { allowed: false, reason: decision.reason };
+  }
+
   /** `DELETE /{name}/-rev/{rev}` (`npm unpublish name --force`, or the last version). */
   async removePackage(actor: Actor, name: string, rev: string | undefined, policyUrl: string): Promise<void> {
     const now = this.deps.clock.now();

@@ -125,12 +125,15 @@ describe('GEN-2a: unpublish, tombstones and takedown through HTTP', () => {
     assert.equal(early.json().code, 'E_UNPUBLISH_FORBIDDEN');
     assert.match(early.json().error, /Cannot unpublish unp-core@1\.0\.1: 1 package depends on it \(unp-user\)\. Use "npm deprecate unp-core@1\.0\.1 <message>" instead\. Policy: http:\/\/[^ ]+\/-\/bulwark\/policies\/unpublish/);
 
-    const stats = (await reg.app.inject({ url: '/-/bulwark/package-stats/unp-core' })).json();
+    const stats = (await reg.app.inject({ url: '/-/bulwark/package-stats/unp-core?version=1.0.1' })).json();
     assert.deepEqual({ dependents: stats.dependents, someDependents: stats.someDependents }, { dependents: 1, someDependents: ['unp-user'] });
+    assert.equal(stats.unpublish.allowed, false, 'the policy answer is shown before anyone tries');
+    assert.equal(stats.unpublish.reason, early.json().error.replace(/ \[E_UNPUBLISH_FORBIDDEN\]$/, ''));
 
     for (let i = 0; i < 3; i++) assert.equal((await reg.app.inject({ url: '/unp-core/-/unp-core-1.0.0.tgz' })).statusCode, 200);
     const own = await reg.app.inject({ method: 'PUT', url: `/unp-core/-rev/${(await writeDoc('unp-core'))._rev}`, headers: { ...bearer(alice), 'content-type': 'application/json' }, payload: JSON.stringify({ _id: 'unp-core', maintainers: [{ name: 'alice' }, { name: 'bob' }] }) });
     assert.equal(own.statusCode, 201, own.body);
+    assert.equal((await reg.app.inject({ url: '/-/bulwark/package-stats/unp-core' })).json().weeklyDownloads, 3);
 
     await published(bob, { name: 'unp-lonely', version: '1.0.0' });
     offset.ms += 73 * HOUR;
