@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { publishBody, type PackageSpec } from '@bulwark/testkit';
 import { openUnpublisher } from '../../src/main.js';
 import { loadConfig } from '../../src/config/load-config.js';
+import { readFile } from 'node:fs/promises';
+import { NPM_UNPUBLISH_RULES } from '../../src/policy/unpublish-policy.js';
 import { bearer, inProcessRegistry, type InProcessRegistry } from './harness.js';
 
 const CORGI = 'application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8, */*';
@@ -152,6 +154,22 @@ describe('GEN-2a: unpublish, tombstones and takedown through HTTP', () => {
       offset.ms -= 73 * HOUR;
     }
     assert.deepEqual(Object.keys((await reg.app.inject({ url: '/unp-core' })).json().versions), ['1.0.0', '1.0.1']);
+  });
+
+  test('GEN-2a: the registry serves docs/unpublish-policy.md, which states the default rules the code applies', async () => {
+    const file = await readFile(new URL('../../../../../docs/unpublish-policy.md', import.meta.url), 'utf8');
+    const served = await reg.app.inject({ url: '/-/bulwark/policies/unpublish' });
+    assert.equal(served.statusCode, 200);
+    assert.equal(served.body, file);
+    const defaults = loadConfig({ flags: { dataDir: reg.dataDir } }).unpublish;
+    assert.deepEqual({ enabled: defaults.enabled, windowHours: defaults.windowHours, maxWeeklyDownloads: defaults.maxWeeklyDownloads, maxOwners: defaults.maxOwners }, NPM_UNPUBLISH_RULES);
+    assert.ok(file.includes(`**Within ${defaults.windowHours} hours of publish**`));
+    assert.ok(file.includes(`fewer than **${defaults.maxWeeklyDownloads}** tarball downloads`));
+    assert.ok(file.includes('at most **one** owner') && defaults.maxOwners === 1);
+    assert.ok(file.includes(`after **${defaults.nameQuarantineHours} hours**`));
+    for (const code of ['E_UNPUBLISH_FORBIDDEN', 'E_VERSION_TOMBSTONED', 'E_NAME_DELETED', 'E_PKG_UNPUBLISHED', 'E_REV_CONFLICT']) assert.ok(file.includes(code), code);
+    const rules = (await reg.app.inject({ url: '/-/bulwark/policies/unpublish.json' })).json();
+    assert.deepEqual(rules, { ...NPM_UNPUBLISH_RULES, maxWeeklyDownloads: 3, nameQuarantineHours: 24 }, 'the values in force (this registry lowers the download limit)');
   });
 
   test('GEN-2a: an unrelated document write (deprecate) still works', async () => {
