@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ClientSandbox, fetchBytes, getPackument, request, writePackageDir } from '@bulwark/testkit';
+import { existsSync } from 'node:fs';
+import { ClientSandbox, blobPath, fetchBytes, getPackument, request, writePackageDir } from '@bulwark/testkit';
 import { assertFailed, assertOk, out, packument, seed, startRegistry, type TestRegistry } from './support.js';
 
 async function publishDir(client: ClientSandbox, name: string, version: string, indexJs = `module.exports = ${JSON.stringify(`${name}@${version}`)};\n`) {
@@ -150,5 +151,32 @@ describe('GEN-2a: after the window (unpublish.windowHours = 0) and operator take
     assertFailed(again, 'npm publish of a taken-down version');
     assert.match(out(again), /E_VERSION_TOMBSTONED/);
     assert.match(out(again), /taken down by the registry operators/);
+  });
+
+  test('GEN-2a: a whole-package takedown with --purge-blobs blocks the name for its former owners until bulwark admin names release', async () => {
+    const name = 'gen2a-purge';
+    const seeded = await seed(env.reg, env.users.alice!.token, { name, version: '1.0.0' });
+    assert.ok(existsSync(blobPath(env.reg.dataDir, seeded.integrity)));
+    const down = await env.reg.cli(['admin', 'takedown', name, '--reason', 'legal: court order 42', '--purge-blobs']);
+    assert.equal(down.code, 0, down.stderr);
+    assert.equal(existsSync(blobPath(env.reg.dataDir, seeded.integrity)), false, 'the tarball blob was purged');
+
+    const former = await publishDir(alice, name, '2.0.0');
+    assertFailed(former, 'the former owner publishing under a taken-down name');
+    assert.match(out(former), /E_NAME_DELETED/);
+    assert.match(out(former), /taken down by the registry operators/);
+
+    const release = await env.reg.cli(['admin', 'names', 'release', name]);
+    assert.equal(release.code, 0, release.stderr);
+    const bob = await ClientSandbox.create({ registry: env.reg.url, token: env.users.bob!.token });
+    try {
+      const old = await publishDir(bob, name, '1.0.0');
+      assertFailed(old, 'the taken-down version stays tombstoned after the release');
+      assert.match(out(old), /E_VERSION_TOMBSTONED/);
+      const reused = await publishDir(bob, name, '3.0.0');
+      assertOk(reused, 'anyone may publish new versions under a released name');
+    } finally {
+      await bob.close();
+    }
   });
 });
