@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { Organizations, systemClock } from '@bulwark/server';
-import { withStores } from './admin.js';
+import { withStores } from './with-stores.js';
 
 /** `bulwark admin org create NAME --owner USER`: organizations are created by operators (AUTHZ-2a). */
 export function registerAdminOrg(admin: Command): void {

@@ -1,18 +1,11 @@
 import { Command } from 'commander';
 import { join } from 'node:path';
-import { Accounts, loadConfig, openStores, recordKeyRotation, rotateTlogKeyFile, systemClock, type Config, type Stores } from '@bulwark/server';
+import { Accounts, recordKeyRotation, rotateTlogKeyFile, systemClock } from '@bulwark/server';
+import { addNamespaceCommands } from './admin-namespace.js';
+import { withStores } from './with-stores.js';
 import { parseDuration } from '../parse-duration.js';
 import { registerAdminOrg } from './admin-org.js';
 
-export async function withStores<T>(dataDir: string | undefined, fn: (stores: Stores, config: Config) => Promise<T>): Promise<T> {
-  const config = loadConfig({ env: process.env, flags: { dataDir } });
-  const stores = await openStores(config);
-  try {
-    return await fn(stores, config);
-  } finally {
-    await stores.metadata.close();
-  }
-}
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -87,5 +80,6 @@ export function adminCommand(): Command {
       });
     });
   registerAdminOrg(admin);
+  addNamespaceCommands(admin);
   return admin;
 }

@@ -66,6 +66,30 @@ export const ConfigSchema = Type.Object(
       },
       { default: {}, additionalProperties: false },
     ),
+    /** GEN-2a: when owners may unpublish (docs/unpublish-policy.md); defaults are npm's. */
+    unpublish: Type.Object(
+      {
+        /** False: owners cannot unpublish at all; operators still take down. */
+        enabled: Type.Boolean({ default: true }),
+        /** Hours after publish during which owners may unpublish (if nothing depends on it). */
+        windowHours: Type.Number({ minimum: 0, maximum: 8760, default: 72 }),
+        /** After the window: allowed only with fewer downloads than this in the last 7 days. */
+        maxWeeklyDownloads: Type.Integer({ minimum: 0, default: 300 }),
+        /** After the window: allowed only with at most this many owners. */
+        maxOwners: Type.Integer({ minimum: 1, default: 1 }),
+        /** Hours after a whole-package unpublish before its former owners may publish new versions. */
+        nameQuarantineHours: Type.Number({ minimum: 0, maximum: 876_000, default: 24 }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    /** Tarball download counting (per package per day). */
+    downloads: Type.Object(
+      {
+        /** Seconds between flushes of the in-memory counters to the database (also flushed on close). */
+        flushSeconds: Type.Integer({ minimum: 1, maximum: 3600, default: 60 }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
     security: Type.Object(
       {
         /** RFC 9116 Contact URIs (mailto:, https:, tel:). */

@@ -37,7 +37,10 @@ export const ERROR_TABLE: Readonly<Record<ErrorCode, { status: number; meaning: 
   E_TEAM_EXISTS: { status: 409, meaning: 'The organization has a team of that name already.' },
   E_USER_EXISTS: { status: 409, meaning: 'A user with this name exists.' },
   E_REV_CONFLICT: { status: 409, meaning: 'The document changed since the revision sent (_rev).' },
-  E_UNPUBLISH_FORBIDDEN: { status: 403, meaning: 'Published versions are immutable and are not removed; deprecate instead.' },
+  E_UNPUBLISH_FORBIDDEN: { status: 403, meaning: 'The unpublish policy refuses this unpublish (dependents, age, downloads or owners); deprecate instead.' },
+  E_VERSION_TOMBSTONED: { status: 409, meaning: 'This version (or these tarball bytes) was unpublished or taken down; it can never be published again.' },
+  E_NAME_DELETED: { status: 403, meaning: 'The package name was deleted; only its former owners (after the quarantine) may reuse it, or an operator releases it.' },
+  E_PKG_UNPUBLISHED: { status: 404, meaning: 'The package was unpublished or taken down; the body says when (time.unpublished).' },
   E_RATE_LIMITED: { status: 429, meaning: 'Too many attempts; wait before trying again.' },
   E_INTERNAL: { status: 500, meaning: 'An unexpected server error; the request id is in the log.' },
 };

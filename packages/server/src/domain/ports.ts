@@ -1,5 +1,6 @@
 import type { LogEntry } from './registry-event.js';
 import type { OrgMemberRecord, OrgRole, TeamGrantRecord, TeamPermission, TeamRecord } from './organization.js';
+import type { NamespaceOps } from './namespace-store.js';
 import type { StoredHash } from './tlog/index.js';
 import type {
   CheckpointRecord, MaintainerRecord, NewUser, PackageRecord, SearchHit, TokenRecord, UserRecord, VersionRecord, WebLoginRecord, WebSessionRecord,
@@ -10,7 +11,7 @@ import type {
  * same interface bound to one transaction. Every adapter (SQLite, PostgreSQL) passes the contract
  * suite in test/contract/.
  */
-export interface MetadataOps {
+export interface MetadataOps extends NamespaceOps {
   findUserByName(name: string): Promise<UserRecord | null>;
   findUserById(id: number): Promise<UserRecord | null>;
   /** Throws RegistryError E_USER_EXISTS when the name is taken. */

@@ -13,6 +13,12 @@ export interface ScannerKey {
   readonly current: boolean;
 }
 
+/** Port: where a scanner's public keys come from (an HTTP adapter in production). */
+export interface ScannerKeySource {
+  /** The provider's keys; with `unknownKeyId` the source may refetch (the provider may have a new key). */
+  keys(provider: string, unknownKeyId?: string): Promise<readonly ScannerKey[]>;
+}
+
 export interface ReportedSecret {
   readonly token: string;
   readonly type: string;

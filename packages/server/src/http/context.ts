@@ -13,6 +13,10 @@ import type { SecretScanning } from '../services/secret-scanning.js';
 import type { SecurityContact } from '../services/security-contact.js';
 import type { TransparencyLog } from '../services/transparency-log.js';
 import type { Registry as MetricsRegistry } from 'prom-client';
+import type { DownloadCounter } from '../services/download-counter.js';
+import type { PackageStats } from '../services/package-stats.js';
+import type { Unpublisher } from '../services/unpublish.js';
+import type { UnpublishRules } from '../policy/unpublish-policy.js';
 
 /** What route modules get: services and request helpers, no adapters. */
 export interface RouteContext {
@@ -31,6 +35,13 @@ export interface RouteContext {
   readonly securityContact: SecurityContact;
   readonly tlog: TransparencyLog;
   readonly metrics: MetricsRegistry;
+  /** GEN-2a: owner unpublish and operator takedown. */
+  readonly unpublisher: Unpublisher;
+  /** Counts tarball downloads (in memory, flushed in batches). */
+  readonly downloads: DownloadCounter;
+  readonly stats: PackageStats;
+  /** The written unpublish policy (docs/unpublish-policy.md) and the rules in force. */
+  readonly unpublishPolicy: { readonly text: string; readonly rules: UnpublishRules; readonly nameQuarantineHours: number };
   readonly basePath: string;
   readonly actorOf: (request: FastifyRequest) => Promise<Actor>;
   /** The same actor when it is known without I/O (anonymous or a cached token), else undefined. */

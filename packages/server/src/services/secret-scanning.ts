@@ -1,13 +1,7 @@
 import type { Logger } from 'pino';
 import { RegistryError } from '../domain/errors.js';
-import { parseScannerReport, verifyScannerSignature, type ScannerKey } from '../domain/scanner-report.js';
+import { parseScannerReport, verifyScannerSignature, type ScannerKeySource } from '../domain/scanner-report.js';
 import type { Accounts } from './accounts.js';
-
-/** Where a scanner's public keys come from (an HTTP adapter in production). */
-export interface ScannerKeySource {
-  /** The provider's keys; with `unknownKeyId` the source may refetch (the provider may have a new key). */
-  keys(provider: string, unknownKeyId?: string): Promise<readonly ScannerKey[]>;
-}
 
 export interface ScanVerdict {
   readonly token_raw: string;

@@ -1,5 +1,4 @@
-import type { ScannerKey } from '../../domain/scanner-report.js';
-import type { ScannerKeySource } from '../../services/secret-scanning.js';
+import type { ScannerKey, ScannerKeySource } from '../../domain/scanner-report.js';
 
 const CACHE_MS = 60 * 60_000;
 /**

@@ -7,6 +7,7 @@ import { sendError } from '../plugins/error-mapper.js';
 import type { RouteContext } from '../context.js';
 import { packageAccessRead, packageAccessWrite } from './package-access.js';
 import { parsePackagePath, pathBelow } from '../package-path.js';
+import { UNPUBLISH_POLICY_PATH } from './unpublish-policy.js';
 
 const CORGI = 'application/vnd.npm.install-v1+json';
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -52,12 +53,19 @@ export function registerPackages(app: FastifyInstance, ctx: RouteContext): void 
       const doc = ctx.reads.peekPackument(actor, name, baseUrl, abbreviated) ?? (await ctx.reads.findPackument(actor, name, baseUrl, abbreviated));
       // npm probes names: answer the 404 here rather than through Fastify's error path.
       if (!doc) return sendError(reply, packageNotFound(name));
+      // GEN-2a: a deleted name's tombstone. npm view reads time.unpublished from a 200 full
+      // document ("Unpublished on ..."); installs (abbreviated) get a 404 that says why.
+      if (doc.unpublished) {
+        if (abbreviated) reply.code(404);
+        return sendDocument(request, reply, doc, 'application/json; charset=utf-8', 'no-cache, max-age=0');
+      }
       return sendDocument(request, reply, doc, abbreviated ? `${CORGI}; charset=utf-8` : 'application/json; charset=utf-8', write ? 'no-store' : REVALIDATE);
     }
     if (rest.length === 2 && rest[0] === '-') {
       const hit = ctx.reads.peekTarball(actor, name, rest[1]!) ?? (await ctx.reads.tarball(actor, name, rest[1]!));
       const etag = `"${hit.blobKey.slice(0, 32)}"`;
       if (request.headers['if-none-match'] === etag) return reply.code(304).headers({ etag, 'cache-control': IMMUTABLE }).send();
+      ctx.downloads.record(name);
       return reply.headers({ etag, 'cache-control': IMMUTABLE, 'content-type': 'application/octet-stream' }).send(hit.data);
     }
     if (rest.length === 1) {
@@ -77,11 +85,11 @@ export function registerPackages(app: FastifyInstance, ctx: RouteContext): void 
     const actor = await ctx.actorOf(request);
     const body = request.body as Record<string, unknown> | null;
     if (rest.length === 0 && body && typeof body === 'object' && body._attachments !== undefined) {
-      const published = await ctx.publisher.publish(actor, name, body);
+      const published = await ctx.publisher.publish(actor, name, body, unpublishPolicyUrl(ctx, request));
       return reply.code(201).send({ ok: true, id: published.name, version: published.version });
     }
     if (rest.length === 0 || (rest.length === 2 && rest[0] === '-rev')) {
-      await ctx.writes.updateDocument(actor, name, body, rest[1]);
+      await ctx.writes.updateDocument(actor, name, body, rest[1], unpublishPolicyUrl(ctx, request));
       return reply.code(201).send({ ok: true, id: name });
     }
     throw new RegistryError('E_NOT_FOUND', 'Not found');
@@ -91,12 +99,22 @@ export function registerPackages(app: FastifyInstance, ctx: RouteContext): void 
     const { name, rest } = parsePackagePath(pathBelow(request.url, ctx.basePath));
     const actor = await ctx.actorOf(request);
     if (actor.kind !== 'user') throw new RegistryError('E_AUTH_REQUIRED', 'You must be logged in to do this (npm login).');
-    // Whole-package and tarball deletes are npm unpublish: refused (GEN-2a, versions are immutable).
-    if ((rest.length === 2 && rest[0] === '-rev') || (rest.length === 4 && rest[0] === '-' && rest[2] === '-rev')) {
-      ctx.writes.refuseUnpublish(name);
+    // npm unpublish (npm-registry-api.md 5.4), under the unpublish policy (GEN-2a).
+    if (rest.length === 2 && rest[0] === '-rev') {
+      await ctx.unpublisher.removePackage(actor, name, rest[1], unpublishPolicyUrl(ctx, request));
+      return { ok: true, id: name };
+    }
+    if (rest.length === 4 && rest[0] === '-' && rest[2] === '-rev') {
+      await ctx.unpublisher.removeTarball(actor, name, rest[1]!, rest[3], unpublishPolicyUrl(ctx, request));
+      return { ok: true, id: name };
     }
     throw new RegistryError('E_NOT_FOUND', 'Not found');
   });
+}
+
+/** Where refusals point: the written policy, served by this registry. */
+function unpublishPolicyUrl(ctx: RouteContext, request: FastifyRequest): string {
+  return `${ctx.baseUrlOf(request)}${UNPUBLISH_POLICY_PATH}`;
 }
 
 /** `npm dist-tag` (npm-registry-api.md 5.6): /-/package/{name}/dist-tags[/{tag}]. */

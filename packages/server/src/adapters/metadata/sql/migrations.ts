@@ -1,4 +1,5 @@
 import { type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { declaredDependencies } from '../../../domain/namespace-store.js';
 
 /**
  * Schema history. Append new migrations; never edit a released one. Written in Kysely's schema
@@ -191,6 +192,58 @@ export function migrations(dialect: 'sqlite' | 'postgres'): MigrationProvider {
         await db.schema.alterTable('tokens').addColumn('bypass_2fa', 'integer', (c) => c.notNull().defaultTo(0)).execute();
         await db.schema.alterTable('tokens').addColumn('description', 'text').execute();
         await db.schema.alterTable('tokens').addColumn('last_used_at', 'text').execute();
+      },
+    },
+    '0005-unpublish-tombstones': {
+      async up(db: Kysely<any>) {
+        // GEN-2a: removed versions, kept forever so name@version and the tarball bytes are never reused.
+        await db.schema
+          .createTable('tombstones')
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('version', 'text', (c) => c.notNull())
+          .addColumn('integrity', 'text', (c) => c.notNull())
+          .addColumn('blob_key', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('actor', 'text', (c) => c.notNull())
+          .addColumn('reason', 'text')
+          .addColumn('published_at', 'text', (c) => c.notNull())
+          .addColumn('removed_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('tombstones_pk', ['name', 'version'])
+          .execute();
+        await db.schema.createIndex('tombstones_blob').on('tombstones').column('blob_key').execute();
+        await db.schema
+          .createTable('deleted_names')
+          .addColumn('name', 'text', (c) => c.primaryKey())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('actor', 'text', (c) => c.notNull())
+          .addColumn('reason', 'text')
+          .addColumn('deleted_at', 'text', (c) => c.notNull())
+          .addColumn('former_owner_ids', 'text', (c) => c.notNull())
+          .addColumn('doc', 'text', (c) => c.notNull())
+          .execute();
+        // The dependents index: one row per (version, dependency name).
+        await db.schema
+          .createTable('dependencies')
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('version', 'text', (c) => c.notNull())
+          .addColumn('depends_on', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('dependencies_pk', ['name', 'version', 'depends_on'])
+          .execute();
+        await db.schema.createIndex('dependencies_target').on('dependencies').columns(['depends_on', 'name']).execute();
+        await db.schema
+          .createTable('download_counts')
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('day', 'text', (c) => c.notNull())
+          .addColumn('count', 'integer', (c) => c.notNull())
+          .addPrimaryKeyConstraint('download_counts_pk', ['name', 'day'])
+          .execute();
+        await db.schema.createIndex('download_counts_day').on('download_counts').columns(['day', 'name']).execute();
+        // Index the versions published before this migration.
+        const rows = await db.selectFrom('versions').select(['name', 'version', 'manifest']).execute();
+        for (const row of rows as Array<{ name: string; version: string; manifest: string }>) {
+          const deps = declaredDependencies({ ...(JSON.parse(row.manifest) as Record<string, unknown>), name: row.name });
+          if (deps.length > 0) await db.insertInto('dependencies').values(deps.map((d) => ({ name: row.name, version: row.version, depends_on: d }))).execute();
+        }
       },
     },
   };

@@ -65,6 +65,20 @@ export interface Database {
   tlog_entries: { idx: number; time: string; entry: string };
   tlog_hashes: { level: number; idx: number; hash: string };
   tlog_checkpoints: { size: number; note: string; issued_at: string };
+  tombstones: {
+    name: string;
+    version: string;
+    integrity: string;
+    blob_key: string;
+    kind: string;
+    actor: string;
+    reason: string | null;
+    published_at: string;
+    removed_at: string;
+  };
+  deleted_names: { name: string; kind: string; actor: string; reason: string | null; deleted_at: string; former_owner_ids: string; doc: string };
+  dependencies: { name: string; version: string; depends_on: string };
+  download_counts: { name: string; day: string; count: number };
   web_logins: {
     id: string;
     done_secret_hash: string;

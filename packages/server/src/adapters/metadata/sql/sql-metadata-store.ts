@@ -8,6 +8,8 @@ import type { LogEntry } from '../../../domain/registry-event.js';
 import type { StoredHash } from '../../../domain/tlog/index.js';
 import type { OrgMemberRecord, OrgRole, TeamGrantRecord, TeamPermission, TeamRecord } from '../../../domain/organization.js';
 import type { Database } from './schema.js';
+import type { NamespaceOps } from '../../../domain/namespace-store.js';
+import { SqlNamespaceOps } from './namespace-ops.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -71,7 +73,29 @@ function toWebLogin(row: Database['web_logins']): WebLoginRecord {
 
 /** The metadata port over any Kysely dialect; SQLite and PostgreSQL differ only in set-up. */
 export class SqlMetadataOps implements MetadataOps {
-  constructor(protected readonly db: Db, private readonly lockRows: boolean) {}
+  /** GEN-2a tables (namespace-ops.ts), bound to the same connection or transaction. */
+  private readonly ns: SqlNamespaceOps;
+
+  constructor(protected readonly db: Db, private readonly lockRows: boolean) {
+    this.ns = new SqlNamespaceOps(db);
+  }
+
+  insertTombstone(...a: Parameters<NamespaceOps['insertTombstone']>) { return this.ns.insertTombstone(...a); }
+  findTombstone(...a: Parameters<NamespaceOps['findTombstone']>) { return this.ns.findTombstone(...a); }
+  findTombstoneByBlobKey(...a: Parameters<NamespaceOps['findTombstoneByBlobKey']>) { return this.ns.findTombstoneByBlobKey(...a); }
+  listTombstones(...a: Parameters<NamespaceOps['listTombstones']>) { return this.ns.listTombstones(...a); }
+  deleteVersion(...a: Parameters<NamespaceOps['deleteVersion']>) { return this.ns.deleteVersion(...a); }
+  deletePackage(...a: Parameters<NamespaceOps['deletePackage']>) { return this.ns.deletePackage(...a); }
+  saveDeletedName(...a: Parameters<NamespaceOps['saveDeletedName']>) { return this.ns.saveDeletedName(...a); }
+  findDeletedName(...a: Parameters<NamespaceOps['findDeletedName']>) { return this.ns.findDeletedName(...a); }
+  releaseDeletedName(...a: Parameters<NamespaceOps['releaseDeletedName']>) { return this.ns.releaseDeletedName(...a); }
+  insertDependencies(...a: Parameters<NamespaceOps['insertDependencies']>) { return this.ns.insertDependencies(...a); }
+  deleteDependencies(...a: Parameters<NamespaceOps['deleteDependencies']>) { return this.ns.deleteDependencies(...a); }
+  listDependents(...a: Parameters<NamespaceOps['listDependents']>) { return this.ns.listDependents(...a); }
+  topDependedOn(...a: Parameters<NamespaceOps['topDependedOn']>) { return this.ns.topDependedOn(...a); }
+  addDownloads(...a: Parameters<NamespaceOps['addDownloads']>) { return this.ns.addDownloads(...a); }
+  sumDownloads(...a: Parameters<NamespaceOps['sumDownloads']>) { return this.ns.sumDownloads(...a); }
+  topDownloads(...a: Parameters<NamespaceOps['topDownloads']>) { return this.ns.topDownloads(...a); }
 
   async findUserByName(name: string) {
     const row = await this.db.selectFrom('users').selectAll().where('name', '=', name).executeTakeFirst();
