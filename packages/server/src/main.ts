@@ -22,6 +22,8 @@ import { Organizations } from './services/organizations.js';
 import { TokenManagement } from './services/token-management.js';
 import { SecretScanning } from './services/secret-scanning.js';
 import { ScannerKeyClient } from './adapters/http/scanner-key-client.js';
+import { TrustedPublishing } from './services/trusted-publishing.js';
+import { JoseOidcVerifier } from './adapters/oidc/jose-oidc-verifier.js';
 import { TransparencyLog } from './services/transparency-log.js';
 import { loadOrCreateTlogKey } from './adapters/keys/tlog-key-file.js';
 import { parseCosignatureVerifierKey } from './domain/tlog/index.js';
@@ -126,6 +128,11 @@ export async function buildRegistry(config: Config, logger: Logger = createLogge
       overviews: new PackageOverviews({ store: stores.metadata, clock }),
       orgs: new Organizations({ store: stores.metadata, clock }),
       tokens: new TokenManagement({ accounts, clock }),
+      trust: new TrustedPublishing({
+        store: stores.metadata, clock, accounts,
+        verifier: new JoseOidcVerifier(config.trustedPublishing.issuers),
+        tokenMinutes: config.trustedPublishing.tokenMinutes,
+      }),
       secretScanning: new SecretScanning({
         accounts, logger,
         providers: config.secretScanning.providers.map((p) => p.name),

@@ -28,6 +28,28 @@ export const ConfigSchema = Type.Object(
       },
       { default: {}, additionalProperties: false },
     ),
+    /** AUTHZ-3a: CI providers whose ID tokens may be exchanged for publish tokens. */
+    trustedPublishing: Type.Object(
+      {
+        issuers: Type.Array(
+          Type.Object({
+            type: Type.Union([Type.Literal('github'), Type.Literal('gitlab'), Type.Literal('circleci')]),
+            /** The exact `iss`, or a prefix ending in `*`. */
+            issuer: Type.String({ pattern: '^https?://\\S+$' }),
+          }, { additionalProperties: false }),
+          {
+            default: [
+              { type: 'github', issuer: 'https://token.actions.githubusercontent.com' },
+              { type: 'gitlab', issuer: 'https://gitlab.com' },
+              { type: 'circleci', issuer: 'https://oidc.circleci.com/org/*' },
+            ],
+          },
+        ),
+        /** Lifetime of the publish token an exchange mints. */
+        tokenMinutes: Type.Integer({ minimum: 1, maximum: 60, default: 15 }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
     /** AUTHZ-3b: secret scanners whose signed reports revoke leaked tokens. */
     secretScanning: Type.Object(
       {

@@ -1,3 +1,4 @@
+import type { TrustedPublisher } from './trusted-publisher.js';
 /** Who is asking. Every service entry point takes one; no path skips authorization. */
 export interface UserIdentity {
   readonly id: number;
@@ -19,6 +20,8 @@ export interface TokenGrant {
   /** Addresses the token may be used from (CIDR); empty: anywhere. */
   readonly cidrs: readonly string[];
   readonly bypass2fa: boolean;
+  /** The CI workflow a trusted-publishing exchange minted this token for (AUTHZ-3a). */
+  readonly trustedPublisher: TrustedPublisher | null;
 }
 
 export type Actor =

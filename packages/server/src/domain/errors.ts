@@ -40,6 +40,9 @@ export type ErrorCode =
   | 'E_RATE_LIMITED'
   | 'E_CSRF_INVALID'
   | 'E_SIGNATURE_INVALID'
+  | 'E_OIDC_INVALID'
+  | 'E_OIDC_REPLAY'
+  | 'E_OIDC_NO_MATCH'
   | 'E_INTERNAL';
 
 export class RegistryError extends Error {

@@ -1,4 +1,5 @@
 import type { LogEntry } from './registry-event.js';
+import type { TrustConfigRecord } from './trusted-publisher.js';
 import type { OrgMemberRecord, OrgRole, TeamGrantRecord, TeamPermission, TeamRecord } from './organization.js';
 import type { NamespaceOps } from './namespace-store.js';
 import type { StoredHash } from './tlog/index.js';
@@ -42,6 +43,15 @@ export interface MetadataOps extends NamespaceOps {
   /** The user that owns a scope (without '@'), if claimed. */
   findScopeOwner(scope: string): Promise<number | null>;
   claimScope(scope: string, userId: number): Promise<void>;
+
+  /** Trusted publishers (AUTHZ-3a). */
+  listTrustConfigs(packageName: string): Promise<TrustConfigRecord[]>;
+  insertTrustConfig(config: TrustConfigRecord): Promise<void>;
+  deleteTrustConfig(packageName: string, id: string): Promise<boolean>;
+  updateTrustConfigPins(id: string, pins: Readonly<Record<string, string>>): Promise<void>;
+  /** Records an ID token's (issuer, jti); false when it was recorded before (a replay). */
+  recordOidcJti(issuer: string, jti: string, expiresAt: Date): Promise<boolean>;
+  deleteExpiredOidcJtis(now: Date): Promise<number>;
 
   /** Organizations (AUTHZ-2a). An org's name is the scope it owns. */
   orgExists(org: string): Promise<boolean>;

@@ -1,4 +1,5 @@
 /** The persistent records behind the ports. Plain data, no behaviour. */
+import type { TrustedPublisher } from './trusted-publisher.js';
 
 export interface UserRecord {
   readonly id: number;
@@ -39,6 +40,8 @@ export interface TokenRecord {
   readonly bypass2fa: boolean;
   readonly description: string | null;
   readonly lastUsedAt: Date | null;
+  /** Set when an OIDC trusted-publisher exchange minted the token (AUTHZ-3a). */
+  readonly trustedPublisher: TrustedPublisher | null;
 }
 
 export interface PackageRecord {

@@ -8,8 +8,10 @@ import canonicalize from 'canonicalize';
 export type RegistryEvent =
   | {
       readonly type: 'version-published'; readonly name: string; readonly version: string; readonly integrity: string; readonly actor: string;
-      /** Who published: a user today; trusted publishers (OIDC) arrive with AUTHZ-3a. */
-      readonly actorKind: 'user';
+      /** Who published: a user's token or password, or a trusted publisher's minted token (AUTHZ-3a). */
+      readonly actorKind: 'user' | 'trusted-publisher';
+      /** For a trusted publisher: provider:repository (e.g. github:acme/lib), the CI identity that published. */
+      readonly publisher?: string;
       /** SHA-256 of the accepted provenance bundle, or null: none (provenance arrives with AUTHZ-3c). */
       readonly provenance: string | null;
     }

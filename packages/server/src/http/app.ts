@@ -16,6 +16,7 @@ import { registerWebUi } from './routes/web-ui.js';
 import { registerOrgsTeams } from './routes/orgs-teams.js';
 import { registerNpmTokens } from './routes/npm-tokens.js';
 import { registerSecretScanning } from './routes/secret-scanning.js';
+import { registerOidcExchange } from './routes/oidc-exchange.js';
 import { registerUnpublishPolicy } from './routes/unpublish-policy.js';
 
 export interface HttpOptions {
@@ -88,6 +89,7 @@ export async function buildHttpApp(ctx: RouteContext, options: HttpOptions): Pro
       registerOrgsTeams(scoped, ctx);
       registerNpmTokens(scoped, ctx);
       await registerSecretScanning(scoped, ctx);
+      registerOidcExchange(scoped, ctx);
       registerUnpublishPolicy(scoped, ctx);
       registerDistTags(scoped, ctx);
       registerPackages(scoped, ctx);

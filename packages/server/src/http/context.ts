@@ -10,6 +10,7 @@ import type { PackageOverviews } from '../services/package-overview.js';
 import type { Organizations } from '../services/organizations.js';
 import type { TokenManagement } from '../services/token-management.js';
 import type { SecretScanning } from '../services/secret-scanning.js';
+import type { TrustedPublishing } from '../services/trusted-publishing.js';
 import type { SecurityContact } from '../services/security-contact.js';
 import type { TransparencyLog } from '../services/transparency-log.js';
 import type { Registry as MetricsRegistry } from 'prom-client';
@@ -30,6 +31,7 @@ export interface RouteContext {
   readonly orgs: Organizations;
   readonly tokens: TokenManagement;
   readonly secretScanning: SecretScanning;
+  readonly trust: TrustedPublishing;
   /** Cookies only over HTTPS, with the __Host- prefix. */
   readonly secureCookies: boolean;
   readonly securityContact: SecurityContact;

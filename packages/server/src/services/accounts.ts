@@ -3,6 +3,7 @@ import type { Actor, TokenGrant, UserIdentity } from '../domain/actor.js';
 import { RegistryError } from '../domain/errors.js';
 import type { Clock, MetadataStore } from '../domain/ports.js';
 import type { TokenRecord, UserRecord } from '../domain/records.js';
+import type { TrustedPublisher } from '../domain/trusted-publisher.js';
 import { displayToken, generateToken, hashToken, isWellFormedToken } from '../domain/token-format.js';
 import { decoyHash, hashPassword, verifyPassword } from './password-hashing.js';
 import { enforce } from '../policy/decision.js';
@@ -21,6 +22,7 @@ export interface NewTokenOptions {
   readonly orgsPermission?: TokenRecord['orgsPermission'];
   readonly bypass2fa?: boolean;
   readonly description?: string | null;
+  readonly trustedPublisher?: TrustedPublisher | null;
 }
 
 const USER_NAME = /^[a-z0-9][a-z0-9._-]{0,213}$/;
@@ -41,7 +43,7 @@ function identity(user: UserRecord): UserIdentity {
 function grantOf(token: TokenRecord): TokenGrant {
   return {
     id: token.id, readOnly: token.readOnly, packages: token.packages, scopes: token.scopes, expiresAt: token.expiresAt,
-    orgs: token.orgs, orgsPermission: token.orgsPermission, cidrs: token.cidrs, bypass2fa: token.bypass2fa,
+    orgs: token.orgs, orgsPermission: token.orgsPermission, cidrs: token.cidrs, bypass2fa: token.bypass2fa, trustedPublisher: token.trustedPublisher,
   };
 }
 
@@ -109,7 +111,7 @@ export class Accounts {
       readOnly: options.readOnly ?? false, packages: options.packages ?? [], scopes: options.scopes ?? [],
       cidrs: options.cidrs ?? [], expiresAt: options.expiresAt ?? null, createdAt: this.deps.clock.now(), revokedAt: null,
       orgs: options.orgs ?? [], orgsPermission: options.orgsPermission ?? 'read-write', bypass2fa: options.bypass2fa ?? false,
-      description: options.description ?? null, lastUsedAt: null,
+      description: options.description ?? null, lastUsedAt: null, trustedPublisher: options.trustedPublisher ?? null,
     };
     await this.deps.store.insertToken(record);
     return { token, record };

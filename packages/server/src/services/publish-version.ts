@@ -151,6 +151,12 @@ function checkIntegrity(manifest: Record<string, unknown>, tarball: Buffer): { i
   return { integrity, shasum, blobKey: sha512.toString('hex') };
 }
 
+/** How the log names who published: a user, or the CI workflow a trusted publisher token was minted for. */
+function publisherOf(actor: Actor): { actorKind: 'user' } | { actorKind: 'trusted-publisher'; publisher: string } {
+  const tp = actor.kind === 'user' && actor.via === 'token' ? actor.token.trustedPublisher : null;
+  return tp ? { actorKind: 'trusted-publisher', publisher: `${tp.provider}:${tp.repository}` } : { actorKind: 'user' };
+}
+
 /** Publishes one new version: verify everything, store the tarball, then commit the metadata. */
 export class PublishVersion {
   constructor(
@@ -219,7 +225,7 @@ export class PublishVersion {
         }
         // Re-checked under the lock: an unpublish may have committed since the checks above.
         if (await this.checkTombstones(tx, actor.user.id, name, parsed.version, null, !current, policyUrl, now)) await tx.releaseDeletedName(name);
-        const logged = await recordEvent(tx, { type: 'version-published', name, version: parsed.version, integrity: digests.integrity, actor: actor.user.name, actorKind: 'user', provenance: null }, now);
+        const logged = await recordEvent(tx, { type: 'version-published', name, version: parsed.version, integrity: digests.integrity, actor: actor.user.name, ...publisherOf(actor), provenance: null }, now);
         await tx.insertVersion({ ...record, logIndex: logged.index });
         await tx.insertDependencies(name, parsed.version, declaredDependencies({ ...record.manifest, name }));
         if (!current) {

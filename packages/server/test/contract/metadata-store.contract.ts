@@ -82,6 +82,7 @@ function tokenRecord(userId: number, id: string, overrides: Partial<TokenRecord>
     bypass2fa: false,
     description: null,
     lastUsedAt: null,
+    trustedPublisher: null,
     ...overrides,
   };
 }

@@ -23,7 +23,7 @@ export function tokenActor(id: number, grant: Partial<TokenGrant> = {}): Actor {
     user: identity(id),
     via: 'token',
     token: {
-      id: `token-of-${id}`, readOnly: false, packages: [], scopes: [], expiresAt: null, orgs: [], orgsPermission: 'read-write', cidrs: [], bypass2fa: false, ...grant,
+      id: `token-of-${id}`, readOnly: false, packages: [], scopes: [], expiresAt: null, orgs: [], orgsPermission: 'read-write', cidrs: [], bypass2fa: false, trustedPublisher: null, ...grant,
     },
   };
 }

@@ -127,11 +127,16 @@ export function registerDistTags(app: FastifyInstance, ctx: RouteContext): void 
       if (rest.length > 1) throw new RegistryError('E_NOT_FOUND', 'Not found');
       return { name, tag: undefined, resource };
     }
+    if (resource === 'trust') {
+      if (rest.length > 2) throw new RegistryError('E_NOT_FOUND', 'Not found');
+      return { name, tag: rest[1], resource };
+    }
     if (resource !== 'dist-tags' || rest.length > 2) throw new RegistryError('E_NOT_FOUND', 'Not found');
     return { name, tag: rest[1], resource };
   };
   app.get('/-/package/*', async (request, reply) => {
     const { name, tag, resource } = parse(request);
+    if (resource === 'trust') return reply.header('cache-control', 'no-store').send(await ctx.trust.list(await ctx.actorOf(request), name));
     if (resource !== 'dist-tags') return packageAccessRead(ctx, request, reply, name, resource);
     const tags = await ctx.reads.distTags(await ctx.actorOf(request), name);
     reply.header('cache-control', 'no-cache, max-age=0');
@@ -141,7 +146,8 @@ export function registerDistTags(app: FastifyInstance, ctx: RouteContext): void 
   });
   app.post('/-/package/*', async (request, reply) => {
     const { name, resource } = parse(request);
-    if (resource !== 'access') throw new RegistryError('E_METHOD_NOT_ALLOWED', 'POST is for /-/package/{name}/access.');
+    if (resource === 'trust') return reply.code(201).header('cache-control', 'no-store').send(await ctx.trust.add(await ctx.actorOf(request), name, request.body));
+    if (resource !== 'access') throw new RegistryError('E_METHOD_NOT_ALLOWED', 'POST is for /-/package/{name}/access or /trust.');
     return packageAccessWrite(ctx, request, reply, name);
   });
   app.put('/-/package/*', async (request, reply) => {
@@ -153,6 +159,11 @@ export function registerDistTags(app: FastifyInstance, ctx: RouteContext): void 
   });
   app.delete('/-/package/*', async (request, reply) => {
     const { name, tag, resource } = parse(request);
+    if (resource === 'trust') {
+      if (tag === undefined) throw new RegistryError('E_METHOD_NOT_ALLOWED', 'DELETE one configuration: /-/package/{name}/trust/{id}.');
+      await ctx.trust.revoke(await ctx.actorOf(request), name, tag);
+      return reply.header('cache-control', 'no-store').send({});
+    }
     if (resource !== 'dist-tags') throw new RegistryError('E_METHOD_NOT_ALLOWED', 'Not allowed.');
     if (tag === undefined) throw new RegistryError('E_METHOD_NOT_ALLOWED', 'DELETE a single tag: /-/package/{name}/dist-tags/{tag}.');
     await ctx.writes.removeDistTag(await ctx.actorOf(request), name, tag);

@@ -194,6 +194,33 @@ export function migrations(dialect: 'sqlite' | 'postgres'): MigrationProvider {
         await db.schema.alterTable('tokens').addColumn('last_used_at', 'text').execute();
       },
     },
+    '0013-trusted-publishing': {
+      async up(db: Kysely<any>) {
+        // AUTHZ-3a: which CI workflows may publish a package, and ID-token ids already used.
+        await db.schema
+          .createTable('trust_configs')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('package', 'text', (c) => c.notNull())
+          .addColumn('type', 'text', (c) => c.notNull())
+          .addColumn('claims', 'text', (c) => c.notNull())
+          .addColumn('permissions', 'text', (c) => c.notNull())
+          .addColumn('pins', 'text', (c) => c.notNull().defaultTo('{}'))
+          .addColumn('created_by', 'integer', (c) => c.notNull().references('users.id'))
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('pending_until', 'text')
+          .execute();
+        await db.schema.createIndex('trust_configs_package').on('trust_configs').column('package').execute();
+        await db.schema
+          .createTable('oidc_jtis')
+          .addColumn('issuer', 'text', (c) => c.notNull())
+          .addColumn('jti', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('oidc_jtis_pk', ['issuer', 'jti'])
+          .execute();
+        // A token minted by the exchange carries the publisher it was minted for.
+        await db.schema.alterTable('tokens').addColumn('trusted_publisher', 'text').execute();
+      },
+    },
     '0005-unpublish-tombstones': {
       async up(db: Kysely<any>) {
         // GEN-2a: removed versions, kept forever so name@version and the tarball bytes are never reused.

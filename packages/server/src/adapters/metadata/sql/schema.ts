@@ -32,6 +32,7 @@ export interface Database {
     bypass_2fa: number;
     description: string | null;
     last_used_at: string | null;
+    trusted_publisher: string | null;
   };
   packages: {
     name: string;
@@ -87,6 +88,11 @@ export interface Database {
     expires_at: string;
     consumed_at: string | null;
   };
+  trust_configs: {
+    id: string; package: string; type: string; claims: string; permissions: string; pins: string;
+    created_by: number; created_at: string; pending_until: string | null;
+  };
+  oidc_jtis: { issuer: string; jti: string; expires_at: string };
   orgs: { name: string; created_at: string };
   org_members: { org: string; user_id: number; role: string; added_at: string };
   teams: { org: string; name: string; description: string | null; created_at: string };

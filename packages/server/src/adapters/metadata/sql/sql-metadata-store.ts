@@ -6,6 +6,7 @@ import type {
 import { RegistryError } from '../../../domain/errors.js';
 import type { LogEntry } from '../../../domain/registry-event.js';
 import type { StoredHash } from '../../../domain/tlog/index.js';
+import type { TrustConfigRecord } from '../../../domain/trusted-publisher.js';
 import type { OrgMemberRecord, OrgRole, TeamGrantRecord, TeamPermission, TeamRecord } from '../../../domain/organization.js';
 import type { Database } from './schema.js';
 import type { NamespaceOps } from '../../../domain/namespace-store.js';
@@ -38,6 +39,7 @@ function toToken(row: Database['tokens']): TokenRecord {
     cidrs: JSON.parse(row.cidrs), expiresAt: dateOrNull(row.expires_at), createdAt: date(row.created_at),
     revokedAt: dateOrNull(row.revoked_at), orgs: JSON.parse(row.orgs), orgsPermission: row.orgs_permission as TokenRecord['orgsPermission'],
     bypass2fa: row.bypass_2fa === 1, description: row.description, lastUsedAt: dateOrNull(row.last_used_at),
+    trustedPublisher: row.trusted_publisher ? JSON.parse(row.trusted_publisher) : null,
   };
 }
 
@@ -140,6 +142,7 @@ export class SqlMetadataOps implements MetadataOps {
         expires_at: isoOrNull(t.expiresAt), created_at: iso(t.createdAt), revoked_at: isoOrNull(t.revokedAt),
         orgs: JSON.stringify(t.orgs), orgs_permission: t.orgsPermission, bypass_2fa: t.bypass2fa ? 1 : 0,
         description: t.description, last_used_at: isoOrNull(t.lastUsedAt),
+        trusted_publisher: t.trustedPublisher ? JSON.stringify(t.trustedPublisher) : null,
       })
       .execute();
   }
@@ -248,6 +251,45 @@ export class SqlMetadataOps implements MetadataOps {
 
   async claimScope(scope: string, userId: number) {
     await this.db.insertInto('scopes').values({ scope, owner_id: userId, claimed_at: iso(new Date()) }).onConflict((oc) => oc.doNothing()).execute();
+  }
+
+  async listTrustConfigs(packageName: string): Promise<TrustConfigRecord[]> {
+    const rows = await this.db.selectFrom('trust_configs').selectAll().where('package', '=', packageName).orderBy('created_at').execute();
+    return rows.map((r) => ({
+      id: r.id, packageName: r.package, type: r.type as TrustConfigRecord['type'], claims: JSON.parse(r.claims), permissions: JSON.parse(r.permissions),
+      pins: JSON.parse(r.pins), createdBy: r.created_by, createdAt: date(r.created_at), pendingUntil: dateOrNull(r.pending_until),
+    }));
+  }
+
+  async insertTrustConfig(c: TrustConfigRecord) {
+    await this.db.insertInto('trust_configs').values({
+      id: c.id, package: c.packageName, type: c.type, claims: JSON.stringify(c.claims), permissions: JSON.stringify(c.permissions),
+      pins: JSON.stringify(c.pins), created_by: c.createdBy, created_at: iso(c.createdAt), pending_until: isoOrNull(c.pendingUntil),
+    }).execute();
+  }
+
+  async deleteTrustConfig(packageName: string, id: string) {
+    const result = await this.db.deleteFrom('trust_configs').where('package', '=', packageName).where('id', '=', id).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  async updateTrustConfigPins(id: string, pins: Readonly<Record<string, string>>) {
+    await this.db.updateTable('trust_configs').set({ pins: JSON.stringify(pins) }).where('id', '=', id).execute();
+  }
+
+  async recordOidcJti(issuer: string, jti: string, expiresAt: Date) {
+    try {
+      await this.db.insertInto('oidc_jtis').values({ issuer, jti, expires_at: iso(expiresAt) }).execute();
+      return true;
+    } catch (err) {
+      if (isUniqueViolation(err)) return false;
+      throw err;
+    }
+  }
+
+  async deleteExpiredOidcJtis(now: Date) {
+    const result = await this.db.deleteFrom('oidc_jtis').where('expires_at', '<', iso(now)).executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 
   async orgExists(org: string) {
