@@ -33,5 +33,8 @@ export const ERROR_TABLE: Readonly<Record<ErrorCode, { status: number; meaning: 
   E_REV_CONFLICT: { status: 409, meaning: 'The document changed since the revision sent (_rev).' },
   E_UNPUBLISH_FORBIDDEN: { status: 403, meaning: 'Published versions are immutable and are not removed; deprecate instead.' },
   E_RATE_LIMITED: { status: 429, meaning: 'Too many attempts; wait before trying again.' },
+  E_ADVISORY_INVALID: { status: 400, meaning: 'The advisory is not a valid OSV record, or its versions or ranges are not semver.' },
+  E_ADVISORY_NOT_FOUND: { status: 404, meaning: 'No published advisory has this id or alias.' },
+  E_ADVISORY_SOURCE: { status: 502, meaning: 'The advisory source (file, zip or sync URL) could not be read.' },
   E_INTERNAL: { status: 500, meaning: 'An unexpected server error; the request id is in the log.' },
 };

@@ -31,6 +31,9 @@ export type ErrorCode =
   | 'E_REV_CONFLICT'
   | 'E_UNPUBLISH_FORBIDDEN'
   | 'E_RATE_LIMITED'
+  | 'E_ADVISORY_INVALID'
+  | 'E_ADVISORY_NOT_FOUND'
+  | 'E_ADVISORY_SOURCE'
   | 'E_INTERNAL';
 
 export class RegistryError extends Error {

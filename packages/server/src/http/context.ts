@@ -8,6 +8,7 @@ import type { WebLogin } from '../services/web-login.js';
 import type { SecurityContact } from '../services/security-contact.js';
 import type { TransparencyLog } from '../services/transparency-log.js';
 import type { Registry as MetricsRegistry } from 'prom-client';
+import type { AdvisoryReports, NpmAudit, OsvApi, PrivateAdvisories } from '../services/advisories/index.js';
 
 /** What route modules get: services and request helpers, no adapters. */
 export interface RouteContext {
@@ -19,6 +20,13 @@ export interface RouteContext {
   readonly securityContact: SecurityContact;
   readonly tlog: TransparencyLog;
   readonly metrics: MetricsRegistry;
+  /** GEN-2d / CLI-2a: npm audit, the OSV API, advisories written here, and the web UI's reports. */
+  readonly advisories: {
+    readonly audit: NpmAudit;
+    readonly osv: OsvApi;
+    readonly authoring: PrivateAdvisories;
+    readonly reports: AdvisoryReports;
+  };
   readonly basePath: string;
   readonly actorOf: (request: FastifyRequest) => Promise<Actor>;
   /** The same actor when it is known without I/O (anonymous or a cached token), else undefined. */
