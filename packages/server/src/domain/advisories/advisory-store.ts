@@ -67,7 +67,7 @@ export interface AdvisoryStore {
   saveAll(writes: readonly AdvisoryWrite[]): Promise<void>;
   /** Inserts a new record; false when the id is taken (a concurrent writer won). */
   insertNew(write: AdvisoryWrite): Promise<boolean>;
-  /** By id, or else by alias (the oldest record that lists it). */
+  /** By id, or else by alias (of the published records listing it, the preferred one: compareByPreference). */
   find(idOrAlias: string): Promise<StoredAdvisory | null>;
   /** Published, not withdrawn package rows for these names. */
   listForPackages(names: readonly string[]): Promise<IndexedAdvisory[]>;

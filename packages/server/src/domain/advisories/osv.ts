@@ -113,3 +113,18 @@ export function npmPackagesOf(record: OsvRecord): string[] {
   }
   return [...names];
 }
+
+/**
+ * Which of several records describing one vulnerability (linked by aliases) the registry reports:
+ * GitHub's (GHSA, the ids npm users know), then the registry's own (BWK), then others, CVE last.
+ */
+export function aliasPreference(id: string): number {
+  if (id.startsWith('GHSA-')) return 0;
+  if (id.startsWith('BWK-')) return 1;
+  if (id.startsWith('CVE-')) return 3;
+  return 2;
+}
+
+export function compareByPreference(a: string, b: string): number {
+  return aliasPreference(a) - aliasPreference(b) || a.localeCompare(b);
+}

@@ -1,6 +1,7 @@
 import semver from 'semver';
 import type { AdvisoryStore, IndexedAdvisory } from '../../domain/advisories/advisory-store.js';
 import { NPM_MATCH } from '../../domain/advisories/version-ranges.js';
+import { compareByPreference } from '../../domain/advisories/osv.js';
 
 /** One advisory of one package, ready to match: the stored row and its compiled npm range. */
 export interface IndexEntry {
@@ -8,20 +9,12 @@ export interface IndexEntry {
   readonly range: semver.Range;
 }
 
-/** Preference when several records describe one vulnerability (aliases): GitHub's id, then ours, then others, CVE last. */
-function rank(id: string): number {
-  if (id.startsWith('GHSA-')) return 0;
-  if (id.startsWith('BWK-')) return 1;
-  if (id.startsWith('CVE-')) return 3;
-  return 2;
-}
-
 /**
  * Records that share an id or alias are one vulnerability (GHSA-… and CVE-… of the same flaw):
  * a package gets it once, from the preferred record.
  */
 export function mergeAliases(rows: readonly IndexedAdvisory[]): IndexedAdvisory[] {
-  const sorted = [...rows].sort((a, b) => rank(a.advisoryId) - rank(b.advisoryId) || a.advisoryId.localeCompare(b.advisoryId));
+  const sorted = [...rows].sort((a, b) => compareByPreference(a.advisoryId, b.advisoryId));
   const claimed = new Set<string>();
   const kept: IndexedAdvisory[] = [];
   for (const row of sorted) {

@@ -15,9 +15,9 @@ export interface NpmBulkAdvisory {
   readonly cvss: { readonly score: number; readonly vectorString: string | null };
 }
 
-/** Where a human reads an advisory: the web UI's advisory page (stable, under the registry's base URL). */
+/** Where a human reads an advisory: the web UI's advisory page (stable, under the registry's base URL, given without a trailing slash). */
 export function advisoryPageUrl(baseUrl: string, id: string): string {
-  return `${baseUrl}-/advisories/${encodeURIComponent(id)}`;
+  return `${baseUrl.replace(/\/+$/, '')}/-/advisories/${encodeURIComponent(id)}`;
 }
 
 export function toNpmAdvisory(entry: IndexEntry, baseUrl: string): NpmBulkAdvisory {

@@ -3,6 +3,7 @@ import type {
   AdvisoryStore, AdvisoryWrite, IndexedAdvisory, StoredAdvisory,
 } from '../../../domain/advisories/advisory-store.js';
 import type { Database } from './schema.js';
+import { compareByPreference } from '../../../domain/advisories/osv.js';
 
 type AdvisoryRow = Database['advisories'];
 
@@ -89,8 +90,9 @@ export class SqlAdvisoryStore implements AdvisoryStore {
     const row = await this.db.selectFrom('advisories').selectAll().where('id', '=', idOrAlias).executeTakeFirst();
     if (row) return toStored(row);
     const viaAlias = await this.db.selectFrom('advisory_aliases').innerJoin('advisories', 'advisories.id', 'advisory_aliases.advisory_id')
-      .selectAll('advisories').where('advisory_aliases.alias', '=', idOrAlias).orderBy('advisories.id').executeTakeFirst();
-    return viaAlias ? toStored(viaAlias) : null;
+      .selectAll('advisories').where('advisory_aliases.alias', '=', idOrAlias).where('advisories.state', '=', 'published').limit(50).execute();
+    const preferred = viaAlias.sort((a, b) => compareByPreference(a.id, b.id))[0];
+    return preferred ? toStored(preferred) : null;
   }
 
   async listForPackages(names: readonly string[]): Promise<IndexedAdvisory[]> {
