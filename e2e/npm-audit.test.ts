@@ -2,6 +2,9 @@
 // real npm CLI against a spawned Bulwark whose advisory database was filled by the admin command.
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ClientSandbox, makeTempDir, removeDir, startFaultProxy, type FaultProxy } from '@bulwark/testkit';
@@ -107,5 +110,25 @@ describe('CLI-2a: npm install and npm audit warn of advisories from Bulwark\'s o
     const audit = await downClient.npm(['audit'], { cwd: downProject });
     assertExit(audit, 1, 'npm audit with the endpoint down');
     assert.match(out(audit), /audit endpoint returned an error/);
+  });
+
+  test('GEN-2d: bulwark admin advisories sync URL applies newer records while the server runs, and the server answers with them', async () => {
+    const newer = { ...ADVISORY, id: 'GHSA-e2e0-sync-0001', aliases: [], modified: '2026-04-01T00:00:00Z', summary: 'Synced advisory for aud-app',
+      affected: [{ package: { ecosystem: 'npm', name: 'aud-app' }, ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }] }] }] };
+    const server = createServer((_req, res) => res.end([ADVISORY, newer].map((r) => JSON.stringify(r)).join('\n')));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/npm.jsonl`;
+      const sync = await env.reg.cli(['admin', 'advisories', 'sync', url]);
+      assertOk(sync, 'bulwark admin advisories sync');
+      assert.match(sync.stdout, /2 records: 1 added, 0 updated, 1 unchanged/);
+      const res = await fetch(`${env.reg.url}-/npm/v1/security/advisories/bulk`, {
+        method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: gzipSync(JSON.stringify({ 'aud-app': ['1.0.0'] })),
+      });
+      const body = await res.json() as Record<string, Array<{ id: string }>>;
+      assert.deepEqual(body['aud-app']?.map((a) => a.id), ['GHSA-e2e0-sync-0001']);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

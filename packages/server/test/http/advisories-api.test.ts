@@ -1,6 +1,8 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { publishBody } from '@bulwark/testkit';
 import { AdvisoryImport } from '../../src/services/advisories/index.js';
 import { FileAdvisorySource } from '../../src/adapters/advisories/osv-source.js';
@@ -182,5 +184,26 @@ describe('GEN-2d / CLI-2a: advisories over HTTP', () => {
     assert.deepEqual((await bulk({ 'mid-lib': ['1.0.0'] })).json(), {});
     const list = (await reg.app.inject({ url: '/-/bulwark/v1/advisories/package/mid-lib', headers: bearer(alice) })).json();
     assert.deepEqual(list.written.map((w: { id: string }) => w.id), [draft.id]);
+  });
+});
+
+describe('GEN-2d: the scheduled sync configured in advisories.sync', () => {
+  test('GEN-2d: a registry with advisories.sync.url fetches the URL after start and serves what it found', async () => {
+    const record = { ...RECORDS[0], id: 'GHSA-sync-conf-0001', aliases: [] };
+    const server = createServer((_req, res) => res.end(JSON.stringify([record])));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/all.json`;
+    const reg = await inProcessRegistry({ advisories: { sync: { url, intervalMinutes: 5 } } });
+    try {
+      let found = 0;
+      for (let i = 0; i < 100 && found !== 200; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        found = (await reg.app.inject({ url: '/v1/vulns/GHSA-sync-conf-0001' })).statusCode;
+      }
+      assert.equal(found, 200, 'the synced advisory is served');
+    } finally {
+      await reg.close();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
