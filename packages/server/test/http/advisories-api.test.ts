@@ -88,6 +88,14 @@ describe('GEN-2d / CLI-2a: advisories over HTTP', () => {
     assert.equal(bad.json().code, 'E_BAD_REQUEST');
     const notGzip = await reg.app.inject({ method: 'POST', url: '/-/npm/v1/security/advisories/bulk', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, payload: 'not gzip' });
     assert.equal(notGzip.statusCode, 400);
+    // A small gzip body that inflates past the route's limit (32 MiB) is refused, not inflated whole.
+    const bomb = gzipSync(Buffer.concat([Buffer.from('{"a":["'), Buffer.alloc(40 * 1024 * 1024, 0x31), Buffer.from('"]}')]));
+    assert.ok(bomb.length < 100 * 1024);
+    const refused = await reg.app.inject({ method: 'POST', url: '/-/npm/v1/security/advisories/bulk', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, payload: bomb });
+    assert.equal(refused.statusCode, 413);
+    assert.equal(refused.json().code, 'E_BODY_TOO_LARGE');
+    const brotli = await reg.app.inject({ method: 'POST', url: '/-/npm/v1/security/advisories/bulk', headers: { 'content-type': 'application/json', 'content-encoding': 'br' }, payload: 'x' });
+    assert.equal(brotli.statusCode, 415);
   });
 
   test('GEN-2d: the OSV API answers query, querybatch and vulns (by id and by alias) in osv.dev\'s shape', async () => {
