@@ -4,4 +4,5 @@ export { AdvisoryReports } from './advisory-reports.js';
 export { AdvisorySync } from './advisory-sync.js';
 export { NpmAudit, advisoryPageUrl } from './npm-audit.js';
 export { OsvApi } from './osv-api.js';
-export { PrivateAdvisories, parseAdvisoryInput } from './private-advisories.js';
+export { PrivateAdvisories, advisoryView, type AdvisoryView } from './private-advisories.js';
+export { parseAdvisoryInput, type AdvisoryInput } from './advisory-input.js';
