@@ -32,6 +32,10 @@ import { DownloadCounter } from './services/download-counter.js';
 import { LogFollower } from './services/log-follower.js';
 import { PackageStats } from './services/package-stats.js';
 import { Unpublisher } from './services/unpublish.js';
+import type { AdvisoryStore } from './domain/advisories/advisory-store.js';
+import { SqlAdvisoryStore } from './adapters/metadata/sql/advisory-store.js';
+import { FileAdvisorySource, HttpAdvisorySource } from './adapters/advisories/osv-source.js';
+import { AdvisoryImport, AdvisoryIndex, AdvisoryReports, AdvisorySync, NpmAudit, OsvApi, PrivateAdvisories } from './services/advisories/index.js';
 import { actorResolver, quickActor } from './http/plugins/authenticate.js';
 import { baseUrlResolver } from './http/base-url.js';
 
@@ -41,13 +45,14 @@ export const systemClock: Clock = { now: () => new Date() };
 export interface Stores {
   readonly metadata: MetadataStore;
   readonly blobs: BlobStore;
+  readonly advisories: AdvisoryStore;
 }
 
 export async function openStores(config: Pick<Config, 'dataDir'>): Promise<Stores> {
   // The data directory holds password and token hashes: only the registry's user may enter it.
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const metadata = await openSqliteMetadataStore(join(config.dataDir, 'registry.sqlite'));
-  return { metadata, blobs: new FsBlobStore(join(config.dataDir, 'blobs')) };
+  return { metadata, blobs: new FsBlobStore(join(config.dataDir, 'blobs')), advisories: new SqlAdvisoryStore(metadata.kysely) };
 }
 
 const DEFAULT_POLICY = fileURLToPath(new URL('../../../../docs/security-policy.md', import.meta.url));
@@ -109,6 +114,10 @@ export async function buildRegistry(config: Config, logger: Logger = createLogge
   // Changes made by the admin CLI (takedown) or other nodes reach this node's caches through the log.
   const follower = new LogFollower({ store: stores.metadata, feed, intervalMs: 1000, onError: (err) => logger.warn({ err }, 'log follower: read failed') });
   await follower.start();
+  const advisoryIndex = new AdvisoryIndex(stores.advisories);
+  const advisorySync = config.advisories.sync.url
+    ? new AdvisorySync({ importer: advisoryImporter(stores, config.advisories.sync.url), url: config.advisories.sync.url, intervalMs: config.advisories.sync.intervalMinutes * 60_000, logger })
+    : null;
   const expires = config.security.expires ? new Date(config.security.expires) : new Date(clock.now().getTime() + 365 * 24 * 3600 * 1000);
   const app = await buildHttpApp(
     {
@@ -151,6 +160,12 @@ export async function buildRegistry(config: Config, logger: Logger = createLogge
         witnesses: config.tlog.witnesses.map(parseCosignatureVerifierKey),
         feed,
       }),
+      advisories: {
+        audit: new NpmAudit(advisoryIndex),
+        osv: new OsvApi({ store: stores.advisories, index: advisoryIndex }),
+        authoring: new PrivateAdvisories({ store: stores.advisories, metadata: stores.metadata, clock }),
+        reports: new AdvisoryReports({ store: stores.advisories, metadata: stores.metadata, index: advisoryIndex, clock }),
+      },
       metrics,
       basePath: config.basePath,
       actorOf: actorResolver(accounts),
@@ -164,7 +179,20 @@ export async function buildRegistry(config: Config, logger: Logger = createLogge
     follower.stop();
     await downloads.close();
   });
+  if (advisorySync) {
+    app.addHook('onReady', async () => advisorySync.start());
+    app.addHook('onClose', async () => advisorySync.stop());
+  }
   return { app, stores, stats, unpublisher };
+}
+
+/**
+ * The advisory importer over a data directory's store: files, directories and zips on disk, or
+ * http(s) URLs (`bulwark admin advisories import|sync`, the scheduled sync).
+ */
+export function advisoryImporter(stores: Pick<Stores, 'advisories'>, location: string, onBatch?: ConstructorParameters<typeof AdvisoryImport>[0]['onBatch']): AdvisoryImport {
+  const source = /^https?:\/\//.test(location) ? new HttpAdvisorySource() : new FileAdvisorySource();
+  return new AdvisoryImport({ store: stores.advisories, source, onBatch });
 }
 
 export async function startRegistry(config: Config, logger: Logger = createLogger(config)): Promise<RunningRegistry> {

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { join } from 'node:path';
-import { Accounts, recordKeyRotation, rotateTlogKeyFile, systemClock } from '@bulwark/server';
+import { Accounts, advisoryImporter, type ImportResult, recordKeyRotation, rotateTlogKeyFile, systemClock } from '@bulwark/server';
 import { addNamespaceCommands } from './admin-namespace.js';
 import { withStores } from './with-stores.js';
 import { parseDuration } from '../parse-duration.js';
@@ -81,5 +81,32 @@ export function adminCommand(): Command {
     });
   registerAdminOrg(admin);
   addNamespaceCommands(admin);
+  const advisories = admin.command('advisories').description('the advisory database behind npm audit and the web UI warnings (GEN-2d, CLI-2a)');
+  const report = (result: ImportResult) => {
+    process.stdout.write(`${result.seen} records: ${result.added} added, ${result.updated} updated, ${result.unchanged} unchanged, ${result.skipped} without npm packages, ${result.invalid} invalid\n`);
+    for (const error of result.errors) process.stderr.write(`  invalid: ${error}\n`);
+  };
+  const progress = (result: ImportResult) => process.stderr.write(`  ... ${result.seen} records read, ${result.added + result.updated} written\n`);
+  advisories
+    .command('import <path>')
+    .description('import OSV records from a JSON file (one record or an array), a JSON-lines file, a directory, or a zip like osv.dev\'s npm all.zip; rerunning continues an interrupted import and changes nothing that is current')
+    .option('--data-dir <dir>', 'data directory (BULWARK_DATA_DIR, default ./.data)')
+    .action(async (path: string, opts: { dataDir?: string }) => {
+      await withStores(opts.dataDir, async (stores) => {
+        report(await advisoryImporter(stores, path, progress).importFrom(path));
+      });
+    });
+  advisories
+    .command('sync [url]')
+    .description('fetch OSV records from a URL (default: advisories.sync.url) and apply those with a newer "modified"')
+    .option('--data-dir <dir>', 'data directory (BULWARK_DATA_DIR, default ./.data)')
+    .action(async (url: string | undefined, opts: { dataDir?: string }) => {
+      await withStores(opts.dataDir, async (stores, config) => {
+        const source = url ?? config.advisories.sync.url;
+        if (!source) throw new Error('No URL: pass one, or set advisories.sync.url (BULWARK_ADVISORIES_SYNC_URL).');
+        if (!/^https?:\/\//.test(source)) throw new Error(`Not an http(s) URL: ${source}; use "bulwark admin advisories import" for files.`);
+        report(await advisoryImporter(stores, source, progress).importFrom(source));
+      });
+    });
   return admin;
 }

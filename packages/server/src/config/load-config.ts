@@ -30,9 +30,11 @@ export const ENV_KEYS: Readonly<Record<string, string>> = {
   BULWARK_SECURITY_POLICY_FILE: 'security.policyFile',
   BULWARK_SECURITY_EXPIRES: 'security.expires',
   BULWARK_WEB_SECURE_COOKIES: 'web.secureCookies',
+  BULWARK_ADVISORIES_SYNC_URL: 'advisories.sync.url',
+  BULWARK_ADVISORIES_SYNC_INTERVAL_MINUTES: 'advisories.sync.intervalMinutes',
 };
 
-const NUMERIC = new Set(['port', 'limits.bodyBytes', 'limits.tarballBytes', 'limits.unpackedBytes', 'limits.tarEntries']);
+const NUMERIC = new Set(['port', 'limits.bodyBytes', 'limits.tarballBytes', 'limits.unpackedBytes', 'limits.tarEntries', 'advisories.sync.intervalMinutes']);
 const LISTS = new Set(['security.contact', 'security.preferredLanguages']);
 
 /**

@@ -112,6 +112,21 @@ export const ConfigSchema = Type.Object(
       },
       { default: {}, additionalProperties: false },
     ),
+    /** GEN-2d / CLI-2a: the OSV advisory database behind `npm audit` and the web UI's warnings. */
+    advisories: Type.Object(
+      {
+        sync: Type.Object(
+          {
+            /** A URL serving OSV records (a zip like osv.dev's npm all.zip, a JSON array or JSON lines); null: no scheduled sync. */
+            url: Type.Union([Type.String({ pattern: '^https?://\\S+$' }), Type.Null()], { default: null }),
+            /** Minutes between syncs. */
+            intervalMinutes: Type.Integer({ minimum: 1, maximum: 10_080, default: 60 }),
+          },
+          { default: {}, additionalProperties: false },
+        ),
+      },
+      { default: {}, additionalProperties: false },
+    ),
     security: Type.Object(
       {
         /** RFC 9116 Contact URIs (mailto:, https:, tel:). */

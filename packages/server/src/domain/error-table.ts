@@ -45,5 +45,8 @@ export const ERROR_TABLE: Readonly<Record<ErrorCode, { status: number; meaning: 
   E_NAME_DELETED: { status: 403, meaning: 'The package name was deleted; only its former owners (after the quarantine) may reuse it, or an operator releases it.' },
   E_PKG_UNPUBLISHED: { status: 404, meaning: 'The package was unpublished or taken down; the body says when (time.unpublished).' },
   E_RATE_LIMITED: { status: 429, meaning: 'Too many attempts; wait before trying again.' },
+  E_ADVISORY_INVALID: { status: 400, meaning: 'The advisory is not a valid OSV record, or its versions or ranges are not semver.' },
+  E_ADVISORY_NOT_FOUND: { status: 404, meaning: 'No published advisory has this id or alias.' },
+  E_ADVISORY_SOURCE: { status: 502, meaning: 'The advisory source (file, zip or sync URL) could not be read.' },
   E_INTERNAL: { status: 500, meaning: 'An unexpected server error; the request id is in the log.' },
 };

@@ -43,6 +43,9 @@ export type ErrorCode =
   | 'E_OIDC_INVALID'
   | 'E_OIDC_REPLAY'
   | 'E_OIDC_NO_MATCH'
+  | 'E_ADVISORY_INVALID'
+  | 'E_ADVISORY_NOT_FOUND'
+  | 'E_ADVISORY_SOURCE'
   | 'E_INTERNAL';
 
 export class RegistryError extends Error {

@@ -18,6 +18,7 @@ import { registerNpmTokens } from './routes/npm-tokens.js';
 import { registerSecretScanning } from './routes/secret-scanning.js';
 import { registerOidcExchange } from './routes/oidc-exchange.js';
 import { registerUnpublishPolicy } from './routes/unpublish-policy.js';
+import { registerAdvisories } from './routes/advisories.js';
 
 export interface HttpOptions {
   readonly bodyLimit: number;
@@ -91,6 +92,7 @@ export async function buildHttpApp(ctx: RouteContext, options: HttpOptions): Pro
       await registerSecretScanning(scoped, ctx);
       registerOidcExchange(scoped, ctx);
       registerUnpublishPolicy(scoped, ctx);
+      registerAdvisories(scoped, ctx);
       registerDistTags(scoped, ctx);
       registerPackages(scoped, ctx);
     },

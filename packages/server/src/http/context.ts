@@ -18,6 +18,7 @@ import type { DownloadCounter } from '../services/download-counter.js';
 import type { PackageStats } from '../services/package-stats.js';
 import type { Unpublisher } from '../services/unpublish.js';
 import type { UnpublishRules } from '../policy/unpublish-policy.js';
+import type { AdvisoryReports, NpmAudit, OsvApi, PrivateAdvisories } from '../services/advisories/index.js';
 
 /** What route modules get: services and request helpers, no adapters. */
 export interface RouteContext {
@@ -44,6 +45,13 @@ export interface RouteContext {
   readonly stats: PackageStats;
   /** The written unpublish policy (docs/unpublish-policy.md) and the rules in force. */
   readonly unpublishPolicy: { readonly text: string; readonly rules: UnpublishRules; readonly nameQuarantineHours: number };
+  /** GEN-2d / CLI-2a: npm audit, the OSV API, advisories written here, and the web UI's reports. */
+  readonly advisories: {
+    readonly audit: NpmAudit;
+    readonly osv: OsvApi;
+    readonly authoring: PrivateAdvisories;
+    readonly reports: AdvisoryReports;
+  };
   readonly basePath: string;
   readonly actorOf: (request: FastifyRequest) => Promise<Actor>;
   /** The same actor when it is known without I/O (anonymous or a cached token), else undefined. */

@@ -273,6 +273,43 @@ export function migrations(dialect: 'sqlite' | 'postgres'): MigrationProvider {
         }
       },
     },
+    '0006-advisories': {
+      async up(db: Kysely<any>) {
+        // OSV records (imported or written by maintainers), their aliases, and per affected npm
+        // package the precomputed npm range the audit endpoint matches against.
+        await db.schema
+          .createTable('advisories')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('modified', 'text', (c) => c.notNull())
+          .addColumn('withdrawn', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('origin', 'text', (c) => c.notNull())
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('created_by', 'integer', (c) => c.references('users.id'))
+          .addColumn('owner_package', 'text')
+          .addColumn('record', 'text', (c) => c.notNull())
+          .addColumn('summary', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('advisories_owner_package').on('advisories').column('owner_package').execute();
+        await db.schema
+          .createTable('advisory_aliases')
+          .addColumn('alias', 'text', (c) => c.notNull())
+          .addColumn('advisory_id', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('advisory_aliases_pk', ['alias', 'advisory_id'])
+          .execute();
+        await db.schema.createIndex('advisory_aliases_advisory').on('advisory_aliases').column('advisory_id').execute();
+        await db.schema
+          .createTable('advisory_packages')
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('advisory_id', 'text', (c) => c.notNull())
+          .addColumn('range', 'text', (c) => c.notNull())
+          .addColumn('fixed', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('advisory_packages_pk', ['name', 'advisory_id'])
+          .execute();
+        await db.schema.createIndex('advisory_packages_advisory').on('advisory_packages').column('advisory_id').execute();
+        await db.schema.createTable('advisory_state').addColumn('id', 'integer', (c) => c.primaryKey()).addColumn('generation', 'integer', (c) => c.notNull()).execute();
+        await db.insertInto('advisory_state').values({ id: 1, generation: 0 }).execute();
+      },
+    },
   };
   return { getMigrations: async () => all };
 }

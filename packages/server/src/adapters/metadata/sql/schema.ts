@@ -109,4 +109,18 @@ export interface Database {
     ip: string;
     user_agent: string;
   };
+  advisories: {
+    id: string;
+    modified: string;
+    withdrawn: number;
+    origin: string;
+    state: string;
+    created_by: number | null;
+    owner_package: string | null;
+    record: string;
+    summary: string;
+  };
+  advisory_aliases: { alias: string; advisory_id: string };
+  advisory_packages: { advisory_id: string; name: string; range: string; fixed: string };
+  advisory_state: { id: number; generation: number };
 }

@@ -542,7 +542,8 @@ export class SqlMetadataOps implements MetadataOps {
 }
 
 export class SqlMetadataStore extends SqlMetadataOps implements MetadataStore {
-  constructor(private readonly kysely: Kysely<Database>, private readonly dialect: 'sqlite' | 'postgres') {
+  /** `kysely`: the database, also for feature stores that live beside the metadata (advisories). */
+  constructor(readonly kysely: Kysely<Database>, private readonly dialect: 'sqlite' | 'postgres') {
     super(kysely, dialect === 'postgres');
   }
 
