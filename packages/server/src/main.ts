@@ -8,6 +8,9 @@ import type { Config } from './config/schema.js';
 import type { BlobStore, Clock, MetadataStore } from './domain/ports.js';
 import { FsBlobStore } from './adapters/blob/fs-blob-store.js';
 import { openSqliteMetadataStore } from './adapters/metadata/sqlite-metadata-store.js';
+import { SqlNameStore } from './adapters/metadata/sql/name-store.js';
+import type { NameStore } from './domain/name-store.js';
+import { NameGuard } from './services/name-guard.js';
 import { Accounts } from './services/accounts.js';
 import { ChangeFeed } from './services/change-feed.js';
 import { PackageReads } from './services/package-reads.js';
@@ -29,13 +32,14 @@ export const systemClock: Clock = { now: () => new Date() };
 export interface Stores {
   readonly metadata: MetadataStore;
   readonly blobs: BlobStore;
+  readonly names: NameStore;
 }
 
 export async function openStores(config: Pick<Config, 'dataDir'>): Promise<Stores> {
   // The data directory holds password and token hashes: only the registry's user may enter it.
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const metadata = await openSqliteMetadataStore(join(config.dataDir, 'registry.sqlite'));
-  return { metadata, blobs: new FsBlobStore(join(config.dataDir, 'blobs')) };
+  return { metadata, blobs: new FsBlobStore(join(config.dataDir, 'blobs')), names: new SqlNameStore(metadata.kysely) };
 }
 
 const DEFAULT_POLICY = fileURLToPath(new URL('../../../../docs/security-policy.md', import.meta.url));
@@ -86,13 +90,17 @@ export async function buildRegistry(config: Config, logger: Logger = createLogge
   if (config.security.contact.length === 0) {
     logger.warn('security.contact is not set: security.txt names only the policy page; set BULWARK_SECURITY_CONTACT (e.g. mailto:security@your.org) so researchers can reach you (GEN-1a)');
   }
+  const names = nameGuard(config, stores, clock, logger);
+  const indexStats = await names.warm();
+  logger.info({ ...indexStats }, 'typosquat guard index built');
   const expires = config.security.expires ? new Date(config.security.expires) : new Date(clock.now().getTime() + 365 * 24 * 3600 * 1000);
   const app = await buildHttpApp(
     {
       accounts,
       reads: new PackageReads({ store: stores.metadata, blobs: stores.blobs, cache, clock, feed }),
       writes: new PackageWrites({ store: stores.metadata, clock, feed }),
-      publisher: new PublishVersion({ store: stores.metadata, blobs: stores.blobs, clock, feed, limits: config.limits }),
+      publisher: new PublishVersion({ store: stores.metadata, blobs: stores.blobs, clock, feed, limits: config.limits, names }),
+      names,
       webLogin: new WebLogin({ store: stores.metadata, clock, accounts }),
       securityContact: new SecurityContact({
         contact: config.security.contact, policyUrl: config.security.policyUrl, expires,
@@ -115,6 +123,23 @@ export async function buildRegistry(config: Config, logger: Logger = createLogge
     { bodyLimit: config.limits.bodyBytes, basePath: config.basePath, logger, metrics },
   );
   return { app, stores };
+}
+
+/** GEN-1b: the typosquat guard over the name store; the appeal path defaults to the security contact. */
+export function nameGuard(config: Config, stores: Stores, clock: Clock, logger?: Logger): NameGuard {
+  const n = config.names;
+  return new NameGuard({
+    names: stores.names,
+    packages: stores.metadata,
+    clock,
+    settings: {
+      enabled: n.enabled, protectedTop: n.protectedTop, registryTop: n.registryTop, registryMinDependents: n.registryMinDependents,
+      index: { minLengthTypo: n.minLengthTypo, minLengthDistance2: n.minLengthDistance2, combosquatTop: n.combosquatTop, minLengthCombo: n.minLengthCombo, affixes: n.affixes },
+      actions: n.actions, refreshMs: n.refreshSeconds * 1000,
+      appeal: n.appeal ?? (config.security.contact.length > 0 ? config.security.contact.join(', ') : 'the registry operator'),
+    },
+    onRebuild: (stats) => logger?.info({ ...stats }, 'typosquat guard index rebuilt'),
+  });
 }
 
 export async function startRegistry(config: Config, logger: Logger = createLogger(config)): Promise<RunningRegistry> {

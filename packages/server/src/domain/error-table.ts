@@ -32,6 +32,9 @@ export const ERROR_TABLE: Readonly<Record<ErrorCode, { status: number; meaning: 
   E_USER_EXISTS: { status: 409, meaning: 'A user with this name exists.' },
   E_REV_CONFLICT: { status: 409, meaning: 'The document changed since the revision sent (_rev).' },
   E_UNPUBLISH_FORBIDDEN: { status: 403, meaning: 'Published versions are immutable and are not removed; deprecate instead.' },
+  E_POLICY_TYPOSQUAT: { status: 403, meaning: 'The new package name imitates a protected package (GEN-1b); the message names it and how to appeal.' },
+  E_NAME_HELD_FOR_REVIEW: { status: 403, meaning: 'The new package name resembles a protected package and waits for an operator to allow it; nothing was published.' },
+  E_NAME_PROHIBITED: { status: 403, meaning: 'The package name is on the operator\'s deny-list.' },
   E_RATE_LIMITED: { status: 429, meaning: 'Too many attempts; wait before trying again.' },
   E_INTERNAL: { status: 500, meaning: 'An unexpected server error; the request id is in the log.' },
 };

@@ -151,7 +151,11 @@ function checkIntegrity(manifest: Record<string, unknown>, tarball: Buffer): { i
 /** Publishes one new version: verify everything, store the tarball, then commit the metadata. */
 export class PublishVersion {
   constructor(
-    private readonly deps: { store: MetadataStore; blobs: BlobStore; clock: Clock; feed: ChangeFeed; limits: PublishLimits },
+    private readonly deps: {
+      store: MetadataStore; blobs: BlobStore; clock: Clock; feed: ChangeFeed; limits: PublishLimits;
+      /** GEN-1b typosquat guard for new names (services/name-guard.ts); absent: no name policy. */
+      names?: { assertPublishable(actor: Actor, name: string): Promise<void> };
+    },
   ) {}
 
   async publish(actor: Actor, name: string, body: unknown): Promise<{ name: string; version: string }> {
@@ -163,6 +167,7 @@ export class PublishVersion {
     const maintainerIds = existing ? (await store.listMaintainers(name)).map((m) => m.userId) : null;
     enforce(decidePackageWrite({ actor, packageName: name, scope: pkg.scope, maintainerIds, scopeOwnerId, now }));
     if (actor.kind !== 'user') throw new RegistryError('E_AUTH_REQUIRED', 'You must be logged in to publish packages.');
+    if (!existing) await this.deps.names?.assertPublishable(actor, name);
 
     const parsed = parsePublishBody(name, body, limits);
     if (await store.findVersion(name, parsed.version)) {

@@ -60,6 +60,18 @@ export interface Database {
   tlog_entries: { idx: number; time: string; entry: string };
   tlog_hashes: { level: number; idx: number; hash: string };
   tlog_checkpoints: { size: number; note: string; issued_at: string };
+  protected_names: { name: string; downloads: number; imported_at: string };
+  name_lists: { name: string; list: string; note: string | null; added_at: string };
+  name_holds: {
+    name: string;
+    requested_by: string;
+    rule: string;
+    similar_to: string | null;
+    reason: string;
+    first_at: string;
+    last_at: string;
+    attempts: number;
+  };
   web_logins: {
     id: string;
     done_secret_hash: string;

@@ -318,7 +318,8 @@ export class SqlMetadataOps implements MetadataOps {
 }
 
 export class SqlMetadataStore extends SqlMetadataOps implements MetadataStore {
-  constructor(private readonly kysely: Kysely<Database>, private readonly dialect: 'sqlite' | 'postgres') {
+  /** `kysely` is public so the composition root can put feature stores (SqlNameStore) on the same database. */
+  constructor(readonly kysely: Kysely<Database>, private readonly dialect: 'sqlite' | 'postgres') {
     super(kysely, dialect === 'postgres');
   }
 

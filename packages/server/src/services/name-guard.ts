@@ -1,0 +1,187 @@
+import type { Actor } from '../domain/actor.js';
+import { RegistryError } from '../domain/errors.js';
+import { NameIndex, type NameIndexOptions, type NameIndexStats, type ProtectedName } from '../domain/name-index.js';
+import type { ImportedName, NameHold, NameList, NameListEntry, NameStore, PopularitySource } from '../domain/name-store.js';
+import { parsePackageName } from '../domain/package-name.js';
+import type { Clock, MetadataOps } from '../domain/ports.js';
+import { decideName, type NameActions, type NameDecision } from '../policy/name-policy.js';
+
+export interface NameGuardSettings {
+  readonly enabled: boolean;
+  readonly protectedTop: number;
+  readonly registryTop: number;
+  readonly registryMinDependents: number;
+  readonly index: NameIndexOptions;
+  readonly actions: NameActions;
+  readonly refreshMs: number;
+  /** How to appeal, e.g. "mailto:registry@example.org"; shown in every refusal. */
+  readonly appeal: string;
+}
+
+/** What `GET /-/bulwark/v1/names/availability` answers and `bulwark name check` prints. */
+export interface NameAvailability {
+  readonly name: string;
+  /** True when a new package of this name would be accepted from this caller now. */
+  readonly available: boolean;
+  readonly exists: boolean;
+  readonly decision: NameDecision | { readonly action: 'block'; readonly rule: 'exists'; readonly similarTo: null; readonly reason: string; readonly matches: []; readonly exempted: [] };
+  readonly appeal: string;
+}
+
+const DISABLED: NameIndexOptions = { minLengthTypo: 1, minLengthDistance2: 0, combosquatTop: 0, minLengthCombo: 1, affixes: [] };
+
+/**
+ * GEN-1b: the typosquat guard. Keeps a NameIndex over the protected corpus (operator-imported
+ * names plus this registry's most depended-upon packages), rebuilt when the corpus changes, and
+ * applies the name policy to new package names, at publish and in the availability endpoint.
+ */
+export class NameGuard {
+  private current: NameIndex = new NameIndex([], DISABLED);
+  private version: string | null = null;
+  private checkedAt = -Infinity;
+  private refreshing: Promise<NameIndex> | null = null;
+
+  constructor(
+    private readonly deps: {
+      names: NameStore;
+      /** The ranking of the registry's own packages; defaults to the name store's dependents count. */
+      popularity?: PopularitySource;
+      packages: Pick<MetadataOps, 'findPackage'>;
+      clock: Clock;
+      settings: NameGuardSettings;
+      onRebuild?: (stats: NameIndexStats) => void;
+    },
+  ) {}
+
+  /** Builds the index now (at startup, so the first publish does not wait). */
+  async warm(): Promise<NameIndexStats> {
+    this.checkedAt = -Infinity;
+    return (await this.index()).stats;
+  }
+
+  /** The corpus changed in this process (an import, a new package): rebuild before the next check. */
+  invalidate(): void {
+    this.checkedAt = -Infinity;
+    this.version = null;
+  }
+
+  /** The index's size and build time, for operators. */
+  async stats(): Promise<NameIndexStats> {
+    return (await this.index()).stats;
+  }
+
+  /** Would a new package `name` be accepted from this actor? The decision and its evidence. */
+  async check(name: string, actor: Actor): Promise<NameAvailability> {
+    const pkg = parsePackageName(name);
+    const appeal = this.deps.settings.appeal;
+    if (await this.deps.packages.findPackage(pkg.name)) {
+      const reason = `The package ${pkg.name} exists; only its maintainers publish to it.`;
+      return { name: pkg.name, available: false, exists: true, decision: { action: 'block', rule: 'exists', similarTo: null, reason, matches: [], exempted: [] }, appeal };
+    }
+    const decision = await this.decide(pkg.name, actor);
+    return { name: pkg.name, available: decision.action === 'allow', exists: false, decision, appeal };
+  }
+
+  /** Called by the publish service for a name that has no package yet; throws the refusal. */
+  async assertPublishable(actor: Actor, name: string): Promise<void> {
+    const decision = await this.decide(name, actor);
+    if (decision.action === 'allow') return;
+    const appeal = `If this is a mistake, contact the registry operator (${this.deps.settings.appeal}) to allow the name; operators run: bulwark admin names allow ${name}`;
+    if (decision.rule === 'deny-list') throw new RegistryError('E_NAME_PROHIBITED', `${decision.reason} ${appeal}`);
+    const similar = decision.similarTo?.name ?? '';
+    if (decision.action === 'review') {
+      await this.deps.names.recordHold({
+        name, requestedBy: actor.kind === 'user' ? actor.user.name : 'anonymous', rule: decision.rule, similarTo: similar || null, reason: decision.reason,
+      }, this.deps.clock.now());
+      throw new RegistryError('E_NAME_HELD_FOR_REVIEW', `The new name ${name} is held for operator review: it looks like "${similar}". ${decision.reason} Nothing was published. ${appeal}`);
+    }
+    throw new RegistryError('E_POLICY_TYPOSQUAT', `The name ${name} is too similar to the existing package "${similar}". ${decision.reason} ${appeal}`);
+  }
+
+  private async decide(name: string, actor: Actor): Promise<NameDecision> {
+    const { names, settings } = this.deps;
+    const list = await names.findNameList(name);
+    if (!settings.enabled) {
+      return decideName({ name, matches: [], maintainedByPublisher: new Set(), allowListed: list === 'allow', denyListed: list === 'deny', actions: settings.actions });
+    }
+    const matches = (await this.index()).find(name);
+    const similar = [...new Set(matches.map((m) => m.similar.name))];
+    const maintained = actor.kind === 'user' ? await names.maintainedBy(actor.user.id, similar) : new Set<string>();
+    return decideName({ name, matches, maintainedByPublisher: maintained, allowListed: list === 'allow', denyListed: list === 'deny', actions: settings.actions });
+  }
+
+  private async index(): Promise<NameIndex> {
+    if (this.refreshing) return this.refreshing;
+    const now = this.deps.clock.now().getTime();
+    if (now - this.checkedAt < this.deps.settings.refreshMs) return this.current;
+    this.refreshing = (async () => {
+      try {
+        const version = await this.deps.names.corpusVersion();
+        this.checkedAt = this.deps.clock.now().getTime();
+        if (version !== this.version) {
+          this.current = await this.build();
+          this.version = version;
+          this.deps.onRebuild?.(this.current.stats);
+        }
+        return this.current;
+      } finally {
+        this.refreshing = null;
+      }
+    })();
+    return this.refreshing;
+  }
+
+  /** The corpus in priority order: imported names by downloads, then the registry's own packages. */
+  private async build(): Promise<NameIndex> {
+    const { names, settings } = this.deps;
+    const popularity = this.deps.popularity ?? names;
+    const [imported, own] = await Promise.all([
+      names.topProtectedNames(settings.protectedTop),
+      popularity.rankPackages(settings.registryTop, settings.registryMinDependents),
+    ]);
+    const ownByName = new Map(own.map((p) => [p.name, p]));
+    const corpus: ProtectedName[] = imported.map((r, i) => ({
+      name: r.name, rank: i + 1, downloads: r.downloads, dependents: ownByName.get(r.name)?.dependents ?? 0, source: 'import',
+    }));
+    own.forEach((p, i) => corpus.push({ name: p.name, rank: i + 1, downloads: p.downloads, dependents: p.dependents, source: 'registry' }));
+    return new NameIndex(corpus, settings.index);
+  }
+
+  /** `bulwark admin names import`: upserts the list (idempotent) and rebuilds on the next check. */
+  async importNames(rows: readonly ImportedName[]): Promise<{ added: number; updated: number }> {
+    const result = await this.deps.names.importProtectedNames(rows, this.deps.clock.now());
+    this.invalidate();
+    return result;
+  }
+
+  /** Allow-list (also releases a held name), deny-list, or `null` to take a name off both. */
+  async setList(name: string, list: NameList | null, note: string | null): Promise<void> {
+    await this.deps.names.setNameList(name, list, note, this.deps.clock.now());
+    if (list === 'allow') await this.deps.names.deleteHold(name);
+  }
+
+  listLists(): Promise<NameListEntry[]> {
+    return this.deps.names.listNameLists();
+  }
+
+  listHolds(): Promise<NameHold[]> {
+    return this.deps.names.listHolds();
+  }
+}
+
+/** Parses the operator's TSV (`name<TAB>downloads`, one per line; `#` comments and blank lines skipped). */
+export function parseNamesTsv(text: string): { rows: ImportedName[]; skipped: number } {
+  const rows: ImportedName[] = [];
+  let skipped = 0;
+  for (const line of text.split(/\r?\n/)) {
+    if (line.trim() === '' || line.startsWith('#')) continue;
+    const [name, downloads] = line.split('\t');
+    const count = Number(downloads ?? '0');
+    if (!name || name.length > 214 || /\s/.test(name) || !Number.isFinite(count) || count < 0) {
+      skipped++;
+      continue;
+    }
+    rows.push({ name: name.trim(), downloads: Math.floor(count) });
+  }
+  return { rows, skipped };
+}
