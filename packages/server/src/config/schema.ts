@@ -8,7 +8,7 @@ const action = (fallback: 'block' | 'review' | 'allow') => Type.Union([Type.Lite
 /** Default words attackers add to a popular name (measured in docs/benchmarks.md, "Typosquat guard"). */
 export const DEFAULT_SQUAT_AFFIXES = [
   'js', 'node', 'nodejs', 'npm', 'pkg', 'lib', 'libs', 'util', 'utils', 'helper', 'helpers', 'tool', 'tools', 'core', 'sdk', 'api', 'cli', 'dev',
-  'official', 'secure', 'safe', 'fixed', 'fix', 'patch', 'patched', 'latest', 'new', 'updated', 'update', 'pro', 'plus', 'lite', 'v2', 'v3', 'x',
+  'es', 'official', 'secure', 'safe', 'fixed', 'fix', 'patch', 'patched', 'latest', 'new', 'updated', 'update', 'pro', 'plus', 'lite', 'v2', 'v3', 'x',
 ];
 
 const NamesSchema = Type.Object(
