@@ -114,6 +114,8 @@ function evaluate(label, settings, top) {
   const byLength = new Map(BUCKETS.map((b) => [b, { n: 0, block: 0, review: 0 }]));
   const examples = new Map();
   const ruleHits = new Map();
+  const scopesFlagged = new Set();
+  const tailScopes = new Set(tail.filter((n) => n.startsWith('@')).map((n) => n.slice(0, n.indexOf('/'))));
   for (const name of tail) {
     const matches = index.find(name);
     for (const rule of new Set(matches.map((m) => m.rule))) ruleHits.set(rule, (ruleHits.get(rule) ?? 0) + 1);
@@ -124,6 +126,7 @@ function evaluate(label, settings, top) {
     fp[d.action]++;
     len[d.action]++;
     byRule.set(d.rule, (byRule.get(d.rule) ?? 0) + 1);
+    if (d.rule === 'scope') scopesFlagged.add(name.slice(0, name.indexOf('/')));
     const ex = examples.get(d.rule) ?? [];
     if (ex.length < 4) ex.push(`${name}→${d.similarTo?.name}`);
     examples.set(d.rule, ex);
@@ -151,7 +154,7 @@ function evaluate(label, settings, top) {
     mal.rules.set(d.rule, (mal.rules.get(d.rule) ?? 0) + 1);
     if (mal.examples.length < 8) mal.examples.push(`${name}→${d.similarTo?.name}`);
   }
-  return { label, top, tail: tail.length, fp, byRule, byLength, examples, ruleHits, det, detLen, squats: squats.length, mal, stats: index.stats };
+  return { label, top, tail: tail.length, scopes: { flagged: scopesFlagged.size, total: tailScopes.size }, fp, byRule, byLength, examples, ruleHits, det, detLen, squats: squats.length, mal, stats: index.stats };
 }
 
 const pct = (a, n) => (n === 0 ? '–' : `${((100 * a) / n).toFixed(2)} %`);
@@ -169,6 +172,7 @@ function report(r, full) {
   for (const rule of rules) {
     console.log(`| ${rule} | ${r.byRule.get(rule) ?? 0} | ${pct(r.byRule.get(rule) ?? 0, r.tail)} | ${r.ruleHits.get(rule) ?? 0} (${pct(r.ruleHits.get(rule) ?? 0, r.tail)}) | ${(r.examples.get(rule) ?? []).join(', ')} |`);
   }
+  console.log(`\nThe scope rule refused names in ${r.scopes.flagged} of the ${r.scopes.total} distinct scopes of the tail (${pct(r.scopes.flagged, r.scopes.total)}); once a scope is claimed in the registry its later packages are not checked again.`);
   console.log('\n| Name length | Tail names | FP block | FP review |');
   console.log('|---|---|---|---|');
   for (const [b, v] of r.byLength) console.log(`| ${b} | ${v.n} | ${pct(v.block, v.n)} | ${pct(v.review, v.n)} |`);
@@ -189,8 +193,9 @@ if (SWEEP) {
     ['minLengthTypo 6', { ...base, minLengthTypo: 6 }, TOP],
     ['edit distance 2 from length 10', { ...base, minLengthDistance2: 10 }, TOP],
     ['edit distance 2 from length 14', { ...base, minLengthDistance2: 14 }, TOP],
-    ['combosquat any word, top 100', { ...base, combosquatTop: 100, actions: { ...base.actions, combosquat: 'review' } }, TOP],
-    ['combosquat any word, top 1000', { ...base, combosquatTop: 1000, actions: { ...base.actions, combosquat: 'review' } }, TOP],
+    ['combosquat any word: off (affix words only)', { ...base, combosquatTop: 0 }, TOP],
+    ['combosquat any word in front, top 100', { ...base, combosquatTop: 100 }, TOP],
+    ['combosquat any word in front, top 3,000', { ...base, combosquatTop: 3000 }, TOP],
     ['combosquat-affix blocks', { ...base, actions: { ...base.actions, 'combosquat-affix': 'block' } }, TOP],
     ['protected top 1,000', base, 1000],
     ['protected top 50,000', base, 50_000],

@@ -27,8 +27,8 @@ const NamesSchema = Type.Object(
     minLengthDistance2: Type.Integer({ minimum: 0, maximum: 214, default: 0 }),
     /** A protected name counts inside a longer name (combosquat) from this length. */
     minLengthCombo: Type.Integer({ minimum: 1, maximum: 214, default: 4 }),
-    /** The most popular names (this many) count inside a longer name with any other word; 0 = affix words only. */
-    combosquatTop: Type.Integer({ minimum: 0, maximum: 4_000_000, default: 0 }),
+    /** The most popular names (this many) also count behind any other word (`bigops-eslint`); 0 = affix words only. */
+    combosquatTop: Type.Integer({ minimum: 0, maximum: 4_000_000, default: 1_000 }),
     /** Words that make `<protected>-<word>` / `<word>-<protected>` a combosquat. */
     affixes: Type.Array(Type.String({ pattern: '^[a-z0-9]+$' }), { default: DEFAULT_SQUAT_AFFIXES }),
     /** Seconds between checks whether the corpus changed (import, new packages) and the index needs a rebuild. */

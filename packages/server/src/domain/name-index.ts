@@ -32,7 +32,7 @@ export interface NameIndexOptions {
   readonly minLengthTypo: number;
   /** From this base length, edit distance 2 also counts; 0 = never. */
   readonly minLengthDistance2: number;
-  /** Protected names at priority < this are combosquat cores with any extra word; 0 = affix words only. */
+  /** Protected names at priority < this also count behind any other word (`bigops-eslint`); 0 = affix words only. */
   readonly combosquatTop: number;
   /** A protected name core must be at least this long to count inside a longer name. */
   readonly minLengthCombo: number;
@@ -243,7 +243,9 @@ export class NameIndex {
           const other = this.entries[id]!.name;
           if (tokenJoin(tokenize(other)) !== core) return;
           if (extra.every((t) => this.affixes.has(t))) add('combosquat-affix', id, `${other} plus the word(s) ${extra.join(', ')}`);
-          else if (id < this.options.combosquatTop) add('combosquat', id, `${other} plus the word(s) ${extra.join(', ')}`);
+          // Any other word only in front (`bigops-eslint`): `eslint-plugin-x` is the ecosystem's
+          // own naming convention, and measured 5x the false positives (docs/benchmarks.md).
+          else if (j === n && id < this.options.combosquatTop) add('combosquat', id, `${other} behind the word(s) ${extra.join(', ')}`);
         });
       }
     }

@@ -46,7 +46,7 @@ export class NameGuard {
       names: NameStore;
       /** The ranking of the registry's own packages; defaults to the name store's dependents count. */
       popularity?: PopularitySource;
-      packages: Pick<MetadataOps, 'findPackage'>;
+      packages: Pick<MetadataOps, 'findPackage' | 'findScopeOwner'>;
       clock: Clock;
       settings: NameGuardSettings;
       onRebuild?: (stats: NameIndexStats) => void;
@@ -104,7 +104,12 @@ export class NameGuard {
     if (!settings.enabled) {
       return decideName({ name, matches: [], maintainedByPublisher: new Set(), allowListed: list === 'allow', denyListed: list === 'deny', actions: settings.actions });
     }
-    const matches = (await this.index()).find(name);
+    let matches = (await this.index()).find(name);
+    // A claimed scope passed this check when its first package was published; its owner alone publishes in it.
+    const scope = parsePackageName(name).scope;
+    if (scope !== null && matches.some((m) => m.rule === 'scope') && (await this.deps.packages.findScopeOwner(scope)) !== null) {
+      matches = matches.filter((m) => m.rule !== 'scope');
+    }
     const similar = [...new Set(matches.map((m) => m.similar.name))];
     const maintained = actor.kind === 'user' ? await names.maintainedBy(actor.user.id, similar) : new Set<string>();
     return decideName({ name, matches, maintainedByPublisher: maintained, allowListed: list === 'allow', denyListed: list === 'deny', actions: settings.actions });
