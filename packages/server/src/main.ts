@@ -138,7 +138,7 @@ export function nameGuard(config: Config, stores: Stores, clock: Clock, logger?:
       actions: n.actions, refreshMs: n.refreshSeconds * 1000,
       appeal: n.appeal ?? (config.security.contact.length > 0 ? config.security.contact.join(', ') : 'the registry operator'),
     },
-    onRebuild: (stats) => logger?.info({ ...stats }, 'typosquat guard index rebuilt'),
+    onRebuild: (stats) => logger?.debug({ ...stats }, 'typosquat guard index rebuilt'),
   });
 }
 

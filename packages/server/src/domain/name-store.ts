@@ -53,8 +53,8 @@ export interface NameStore extends PopularitySource {
   importProtectedNames(rows: readonly ImportedName[], at: Date): Promise<{ added: number; updated: number }>;
   /** The imported names with the most downloads, most first. */
   topProtectedNames(limit: number): Promise<ImportedName[]>;
-  /** Changes whenever the imported list or the set of packages changes; cheap to read. */
-  corpusVersion(): Promise<string>;
+  /** Change markers, cheap to read: `imported` moves with each import, `packages` with each new package or version. */
+  corpusVersion(): Promise<{ imported: string; packages: string }>;
 
   findNameList(name: string): Promise<NameList | null>;
   /** Puts a name on a list, or takes it off every list with `null`. */

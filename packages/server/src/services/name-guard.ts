@@ -1,6 +1,6 @@
 import type { Actor } from '../domain/actor.js';
 import { RegistryError } from '../domain/errors.js';
-import { NameIndex, type NameIndexOptions, type NameIndexStats, type ProtectedName } from '../domain/name-index.js';
+import { NameIndex, type NameIndexOptions, type NameIndexStats } from '../domain/name-index.js';
 import type { ImportedName, NameHold, NameList, NameListEntry, NameStore, PopularitySource } from '../domain/name-store.js';
 import { parsePackageName } from '../domain/package-name.js';
 import type { Clock, MetadataOps } from '../domain/ports.js';
@@ -36,10 +36,13 @@ const DISABLED: NameIndexOptions = { minLengthTypo: 1, minLengthDistance2: 0, co
  * applies the name policy to new package names, at publish and in the availability endpoint.
  */
 export class NameGuard {
-  private current: NameIndex = new NameIndex([], DISABLED);
-  private version: string | null = null;
+  // Two indexes: the imported list (large, rebuilt only on import) and this registry's own
+  // packages (small, rebuilt as packages and dependencies change).
+  private imported: NameIndex = new NameIndex([], DISABLED);
+  private own: NameIndex = new NameIndex([], DISABLED);
+  private versions: { imported: string | null; packages: string | null } = { imported: null, packages: null };
   private checkedAt = -Infinity;
-  private refreshing: Promise<NameIndex> | null = null;
+  private refreshing: Promise<void> | null = null;
 
   constructor(
     private readonly deps: {
@@ -49,25 +52,30 @@ export class NameGuard {
       packages: Pick<MetadataOps, 'findPackage' | 'findScopeOwner'>;
       clock: Clock;
       settings: NameGuardSettings;
-      onRebuild?: (stats: NameIndexStats) => void;
+      onRebuild?: (stats: NameIndexStats & { part: 'imported' | 'registry' }) => void;
     },
   ) {}
 
-  /** Builds the index now (at startup, so the first publish does not wait). */
+  /** Builds the indexes now (at startup, so the first publish does not wait). */
   async warm(): Promise<NameIndexStats> {
     this.checkedAt = -Infinity;
-    return (await this.index()).stats;
+    return this.stats();
   }
 
-  /** The corpus changed in this process (an import, a new package): rebuild before the next check. */
+  /** The corpus changed in this process (an import): rebuild before the next check. */
   invalidate(): void {
     this.checkedAt = -Infinity;
-    this.version = null;
+    this.versions = { imported: null, packages: null };
   }
 
-  /** The index's size and build time, for operators. */
+  /** Both indexes' size and build time together, for operators. */
   async stats(): Promise<NameIndexStats> {
-    return (await this.index()).stats;
+    await this.refresh();
+    const [a, b] = [this.imported.stats, this.own.stats];
+    return {
+      names: a.names + b.names, scopes: a.scopes + b.scopes, deleteVariants: a.deleteVariants + b.deleteVariants,
+      indexBytes: a.indexBytes + b.indexBytes, buildMs: a.buildMs + b.buildMs,
+    };
   }
 
   /** Would a new package `name` be accepted from this actor? The decision and its evidence. */
@@ -104,7 +112,9 @@ export class NameGuard {
     if (!settings.enabled) {
       return decideName({ name, matches: [], maintainedByPublisher: new Set(), allowListed: list === 'allow', denyListed: list === 'deny', actions: settings.actions });
     }
-    let matches = (await this.index()).find(name);
+    await this.refresh();
+    const offset = this.imported.size;
+    let matches = [...this.imported.find(name), ...this.own.find(name).map((m) => ({ ...m, priority: m.priority + offset }))];
     // A claimed scope passed this check when its first package was published; its owner alone publishes in it.
     const scope = parsePackageName(name).scope;
     if (scope !== null && matches.some((m) => m.rule === 'scope') && (await this.deps.packages.findScopeOwner(scope)) !== null) {
@@ -115,20 +125,24 @@ export class NameGuard {
     return decideName({ name, matches, maintainedByPublisher: maintained, allowListed: list === 'allow', denyListed: list === 'deny', actions: settings.actions });
   }
 
-  private async index(): Promise<NameIndex> {
+  private async refresh(): Promise<void> {
     if (this.refreshing) return this.refreshing;
     const now = this.deps.clock.now().getTime();
-    if (now - this.checkedAt < this.deps.settings.refreshMs) return this.current;
+    if (now - this.checkedAt < this.deps.settings.refreshMs) return;
     this.refreshing = (async () => {
       try {
         const version = await this.deps.names.corpusVersion();
         this.checkedAt = this.deps.clock.now().getTime();
-        if (version !== this.version) {
-          this.current = await this.build();
-          this.version = version;
-          this.deps.onRebuild?.(this.current.stats);
+        if (version.imported !== this.versions.imported) {
+          this.imported = await this.buildImported();
+          this.versions.imported = version.imported;
+          this.deps.onRebuild?.({ ...this.imported.stats, part: 'imported' });
         }
-        return this.current;
+        if (version.packages !== this.versions.packages) {
+          this.own = await this.buildOwn();
+          this.versions.packages = version.packages;
+          this.deps.onRebuild?.({ ...this.own.stats, part: 'registry' });
+        }
       } finally {
         this.refreshing = null;
       }
@@ -136,20 +150,17 @@ export class NameGuard {
     return this.refreshing;
   }
 
-  /** The corpus in priority order: imported names by downloads, then the registry's own packages. */
-  private async build(): Promise<NameIndex> {
+  /** Imported names, most downloaded first. */
+  private async buildImported(): Promise<NameIndex> {
+    const rows = await this.deps.names.topProtectedNames(this.deps.settings.protectedTop);
+    return new NameIndex(rows.map((r, i) => ({ name: r.name, rank: i + 1, downloads: r.downloads, dependents: 0, source: 'import' })), this.deps.settings.index);
+  }
+
+  /** This registry's packages, most depended upon first. */
+  private async buildOwn(): Promise<NameIndex> {
     const { names, settings } = this.deps;
-    const popularity = this.deps.popularity ?? names;
-    const [imported, own] = await Promise.all([
-      names.topProtectedNames(settings.protectedTop),
-      popularity.rankPackages(settings.registryTop, settings.registryMinDependents),
-    ]);
-    const ownByName = new Map(own.map((p) => [p.name, p]));
-    const corpus: ProtectedName[] = imported.map((r, i) => ({
-      name: r.name, rank: i + 1, downloads: r.downloads, dependents: ownByName.get(r.name)?.dependents ?? 0, source: 'import',
-    }));
-    own.forEach((p, i) => corpus.push({ name: p.name, rank: i + 1, downloads: p.downloads, dependents: p.dependents, source: 'registry' }));
-    return new NameIndex(corpus, settings.index);
+    const own = await (this.deps.popularity ?? names).rankPackages(settings.registryTop, settings.registryMinDependents);
+    return new NameIndex(own.map((p, i) => ({ name: p.name, rank: i + 1, downloads: p.downloads, dependents: p.dependents, source: 'registry' })), settings.index);
   }
 
   /** `bulwark admin names import`: upserts the list (idempotent) and rebuilds on the next check. */

@@ -51,11 +51,12 @@ export class SqlNameStore implements NameStore {
     return result.rows.map((r) => ({ name: r.name, dependents: Number(r.dependents), downloads: 0 }));
   }
 
-  async corpusVersion(): Promise<string> {
-    const result = await sql<{ v: string }>`
-      select (select count(*) from protected_names) || ':' || (select coalesce(max(imported_at), '') from protected_names)
-        || ':' || (select count(*) from packages) || ':' || (select count(*) from versions) as v`.execute(this.db);
-    return String(result.rows[0]?.v ?? '');
+  async corpusVersion() {
+    const result = await sql<{ imported: string; packages: string }>`
+      select (select count(*) from protected_names) || ':' || (select coalesce(max(imported_at), '') from protected_names) as imported,
+        (select count(*) from packages) || ':' || (select count(*) from versions) as packages`.execute(this.db);
+    const row = result.rows[0];
+    return { imported: String(row?.imported ?? ''), packages: String(row?.packages ?? '') };
   }
 
   async findNameList(name: string): Promise<NameList | null> {
