@@ -10,7 +10,7 @@ import { FsBlobStore } from './adapters/blob/fs-blob-store.js';
 import { openSqliteMetadataStore } from './adapters/metadata/sqlite-metadata-store.js';
 import { SqlNameStore } from './adapters/metadata/sql/name-store.js';
 import type { NameStore } from './domain/name-store.js';
-import { NameGuard } from './services/name-guard.js';
+import { DEFAULT_APPEAL, NameGuard } from './services/name-guard.js';
 import { Accounts } from './services/accounts.js';
 import { ChangeFeed } from './services/change-feed.js';
 import { PackageReads } from './services/package-reads.js';
@@ -136,7 +136,7 @@ export function nameGuard(config: Config, stores: Stores, clock: Clock, logger?:
       enabled: n.enabled, protectedTop: n.protectedTop, registryTop: n.registryTop, registryMinDependents: n.registryMinDependents,
       index: { minLengthTypo: n.minLengthTypo, minLengthDistance2: n.minLengthDistance2, combosquatTop: n.combosquatTop, minLengthCombo: n.minLengthCombo, affixes: n.affixes },
       actions: n.actions, refreshMs: n.refreshSeconds * 1000,
-      appeal: n.appeal ?? (config.security.contact.length > 0 ? config.security.contact.join(', ') : 'the registry operator'),
+      appeal: n.appeal ?? (config.security.contact.length > 0 ? config.security.contact.join(', ') : DEFAULT_APPEAL),
     },
     onRebuild: (stats) => logger?.debug({ ...stats }, 'typosquat guard index rebuilt'),
   });

@@ -28,6 +28,9 @@ export interface NameAvailability {
   readonly appeal: string;
 }
 
+/** The appeal path when neither names.appeal nor security.contact is configured. */
+export const DEFAULT_APPEAL = 'the registry operator';
+
 const DISABLED: NameIndexOptions = { minLengthTypo: 1, minLengthDistance2: 0, combosquatTop: 0, minLengthCombo: 1, affixes: [] };
 
 /**
@@ -94,7 +97,8 @@ export class NameGuard {
   async assertPublishable(actor: Actor, name: string): Promise<void> {
     const decision = await this.decide(name, actor);
     if (decision.action === 'allow') return;
-    const appeal = `If this is a mistake, contact the registry operator (${this.deps.settings.appeal}) to allow the name; operators run: bulwark admin names allow ${name}`;
+    const contact = this.deps.settings.appeal === DEFAULT_APPEAL ? '' : ` (${this.deps.settings.appeal})`;
+    const appeal = `If this is a mistake, ask the registry operator${contact} to allow the name; operators run: bulwark admin names allow ${name}`;
     if (decision.rule === 'deny-list') throw new RegistryError('E_NAME_PROHIBITED', `${decision.reason} ${appeal}`);
     const similar = decision.similarTo?.name ?? '';
     if (decision.action === 'review') {
