@@ -17,18 +17,34 @@ export function hash31(key: string): number {
   return (h >>> 1) & 0x7fffffff;
 }
 
+/** hash31 of `key` with the character at `skip` left out, without building that string. */
+export function hash31Skipping(key: string, skip: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    if (i === skip) continue;
+    h ^= key.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 1) & 0x7fffffff;
+}
+
 export class HashBucketsBuilder {
   private values = new Float64Array(1024);
   private size = 0;
 
   add(key: string, id: number): void {
+    this.addHash(hash31(key), id);
+  }
+
+  /** Adds a pair by a hash from hash31 or hash31Skipping. */
+  addHash(hash: number, id: number): void {
     if (id >= ID_BITS) throw new RangeError(`hash buckets hold at most ${ID_BITS} ids`);
     if (this.size === this.values.length) {
       const grown = new Float64Array(this.values.length * 2);
       grown.set(this.values);
       this.values = grown;
     }
-    this.values[this.size++] = hash31(key) * ID_BITS + id;
+    this.values[this.size++] = hash * ID_BITS + id;
   }
 
   freeze(): HashBuckets {
@@ -51,7 +67,11 @@ export class HashBuckets {
 
   /** Calls `visit` with each id stored under a key hashing like `key`. */
   forEach(key: string, visit: (id: number) => void): void {
-    const low = hash31(key) * ID_BITS;
+    this.forEachHash(hash31(key), visit);
+  }
+
+  forEachHash(hash: number, visit: (id: number) => void): void {
+    const low = hash * ID_BITS;
     const high = low + ID_BITS;
     const packed = this.packed;
     let lo = 0;

@@ -1,4 +1,4 @@
-import { HashBuckets, HashBucketsBuilder, MAX_IDS } from './hash-buckets.js';
+import { HashBuckets, HashBucketsBuilder, MAX_IDS, hash31, hash31Skipping } from './hash-buckets.js';
 import { collisionKey, confusableKey, permutationKey, splitName, tokenize, tokenJoin } from './name-normalize.js';
 import { boundedDistance, classifySingleEdit, type TypoKind } from './typo-kinds.js';
 
@@ -46,6 +46,16 @@ export interface NameIndexStats {
   readonly deleteVariants: number;
   readonly indexBytes: number;
   readonly buildMs: number;
+}
+
+/**
+ * Hashes of the word and of every string made by deleting one character, computed without building
+ * those strings (the hot loop of a build over millions of names). Deleting any character of a run
+ * of equal characters gives the same string, so only the first of a run counts.
+ */
+function oneDeleteHashes(word: string, visit: (hash: number) => void): void {
+  visit(hash31(word));
+  for (let i = 0; i < word.length; i++) if (i === 0 || word[i] !== word[i - 1]) visit(hash31Skipping(word, i));
 }
 
 /** Every string made by deleting up to `depth` characters (the string itself included). */
@@ -111,7 +121,8 @@ export class NameIndex {
       if (tokens.length >= 2) permutation.add(permutationKey(base), id);
       if (base.length >= options.minLengthCombo) core.add(tokenJoin(tokens), id);
       const depth = this.allowedDistance(base.length);
-      if (depth > 0) for (const variant of deletes(base, depth)) variants.add(variant, id);
+      if (depth === 1) oneDeleteHashes(base, (hash) => variants.addHash(hash, id));
+      else if (depth > 1) for (const variant of deletes(base, depth)) variants.add(variant, id);
     });
     this.scopeNames = [...scopeIds.keys()];
     this.scopeEntries = [...scopeIds.values()];
@@ -203,18 +214,18 @@ export class NameIndex {
   private findTypos(base: string, add: (rule: NameRule, id: number, detail: string) => void): void {
     const maxDepth = this.options.minLengthDistance2 > 0 && base.length >= this.options.minLengthDistance2 - 2 && base.length <= 64 ? 2 : 1;
     const checked = new Set<number>();
-    for (const variant of deletes(base, maxDepth)) {
-      this.byDelete.forEach(variant, (id) => {
-        if (checked.has(id)) return;
-        checked.add(id);
-        const other = this.entries[id]!.name.toLowerCase();
-        const allowed = this.allowedDistance(other.length);
-        const distance = boundedDistance(base, other, allowed);
-        if (distance === 0 || distance > allowed) return;
-        const kind = distance === 1 ? classifySingleEdit(base, other) : 'edit-distance';
-        add(kind, id, `edit distance ${distance} from ${other}`);
-      });
-    }
+    const visit = (hash: number): void => this.byDelete.forEachHash(hash, (id) => {
+      if (checked.has(id)) return;
+      checked.add(id);
+      const other = this.entries[id]!.name.toLowerCase();
+      const allowed = this.allowedDistance(other.length);
+      const distance = boundedDistance(base, other, allowed);
+      if (distance === 0 || distance > allowed) return;
+      const kind = distance === 1 ? classifySingleEdit(base, other) : 'edit-distance';
+      add(kind, id, `edit distance ${distance} from ${other}`);
+    });
+    if (maxDepth === 1) oneDeleteHashes(base, visit);
+    else for (const variant of deletes(base, maxDepth)) visit(hash31(variant));
   }
 
   private findPermutations(base: string, add: (rule: NameRule, id: number, detail: string) => void): void {
