@@ -16,6 +16,7 @@ describe('GEN-1b: the typosquat guard over HTTP', () => {
     carol = await reg.user('carol');
     await reg.stores.names.importProtectedNames([
       { name: 'express', downloads: 410_000_000 }, { name: 'lodash', downloads: 640_000_000 }, { name: 'react-dom', downloads: 580_000_000 },
+      { name: '@openzeppelin/contracts', downloads: 2_000_000 },
     ], new Date());
   });
   after(() => reg.close());
@@ -102,5 +103,17 @@ describe('GEN-1b: the typosquat guard over HTTP', () => {
     const { body } = publishBody({ name: 'acme-loger', version: '1.0.1' });
     const res = await reg.app.inject({ method: 'PUT', url: '/acme-loger', headers: { ...bearer(alice), 'content-type': 'application/json' }, payload: JSON.stringify(body) });
     assert.equal(res.statusCode, 201, res.body);
+  });
+
+  test('GEN-1b: @opezneppelin/contracts is refused as a scope squat; once an operator allows it, the claimed scope is not re-checked', async () => {
+    const res = await publish(carol, '@opezneppelin/contracts');
+    assert.equal(res.statusCode, 403, res.body);
+    assert.equal(res.json().code, 'E_POLICY_TYPOSQUAT');
+    assert.match(res.json().error, /"@openzeppelin\/contracts"/);
+    assert.match(res.json().error, /scope one typo away/);
+    await reg.stores.names.setNameList('@opezneppelin/contracts', 'allow', null, new Date());
+    assert.equal((await publish(carol, '@opezneppelin/contracts')).statusCode, 201);
+    assert.equal((await availability('@opezneppelin/utils', carol)).available, true);
+    assert.equal((await publish(carol, '@opezneppelin/utils')).statusCode, 201);
   });
 });
