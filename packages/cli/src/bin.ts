@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError, isRegistryError } from '@bulwark/server';
 import { adminCommand } from './commands/admin.js';
+import { nameCommand } from './commands/name.js';
 import { serveCommand } from './commands/serve.js';
 import { tlogCommand } from './commands/tlog.js';
 
@@ -11,6 +12,7 @@ const program = new Command('bulwark')
   .addCommand(serveCommand())
   .addCommand(adminCommand())
   .addCommand(tlogCommand())
+  .addCommand(nameCommand())
   .exitOverride();
 
 try {

@@ -1,9 +1,10 @@
 export { loadConfig, ConfigError, ENV_KEYS } from './config/load-config.js';
 export type { Config } from './config/schema.js';
-export { buildRegistry, startRegistry, openStores, openUnpublisher, createLogger, systemClock, advisoryImporter, type RunningRegistry, type Stores } from './main.js';
+export { buildRegistry, startRegistry, openStores, openUnpublisher, createLogger, systemClock, advisoryImporter, nameGuard, type RunningRegistry, type Stores } from './main.js';
 export type { Unpublisher } from './services/unpublish.js';
 export type { PackageStats } from './services/package-stats.js';
 export type { ImportResult } from './services/advisories/index.js';
+export { NameGuard, parseNamesTsv, type NameAvailability } from './services/name-guard.js';
 export { Accounts } from './services/accounts.js';
 export { RegistryError, isRegistryError, type ErrorCode } from './domain/errors.js';
 export { ERROR_TABLE } from './domain/error-table.js';

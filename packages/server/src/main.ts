@@ -8,6 +8,9 @@ import type { Config } from './config/schema.js';
 import type { BlobStore, Clock, MetadataStore } from './domain/ports.js';
 import { FsBlobStore } from './adapters/blob/fs-blob-store.js';
 import { openSqliteMetadataStore } from './adapters/metadata/sqlite-metadata-store.js';
+import { SqlNameStore } from './adapters/metadata/sql/name-store.js';
+import type { NameStore } from './domain/name-store.js';
+import { DEFAULT_APPEAL, NameGuard } from './services/name-guard.js';
 import { Accounts } from './services/accounts.js';
 import { ChangeFeed } from './services/change-feed.js';
 import { PackageReads } from './services/package-reads.js';
@@ -31,6 +34,7 @@ import { buildHttpApp } from './http/app.js';
 import { DownloadCounter } from './services/download-counter.js';
 import { LogFollower } from './services/log-follower.js';
 import { PackageStats } from './services/package-stats.js';
+import { PackagePopularity } from './services/package-popularity.js';
 import { Unpublisher } from './services/unpublish.js';
 import type { AdvisoryStore } from './domain/advisories/advisory-store.js';
 import { SqlAdvisoryStore } from './adapters/metadata/sql/advisory-store.js';
@@ -46,13 +50,17 @@ export interface Stores {
   readonly metadata: MetadataStore;
   readonly blobs: BlobStore;
   readonly advisories: AdvisoryStore;
+  readonly names: NameStore;
 }
 
 export async function openStores(config: Pick<Config, 'dataDir'>): Promise<Stores> {
   // The data directory holds password and token hashes: only the registry's user may enter it.
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const metadata = await openSqliteMetadataStore(join(config.dataDir, 'registry.sqlite'));
-  return { metadata, blobs: new FsBlobStore(join(config.dataDir, 'blobs')), advisories: new SqlAdvisoryStore(metadata.kysely) };
+  return {
+    metadata, blobs: new FsBlobStore(join(config.dataDir, 'blobs')),
+    advisories: new SqlAdvisoryStore(metadata.kysely), names: new SqlNameStore(metadata.kysely),
+  };
 }
 
 const DEFAULT_POLICY = fileURLToPath(new URL('../../../../docs/security-policy.md', import.meta.url));
@@ -118,13 +126,17 @@ export async function buildRegistry(config: Config, logger: Logger = createLogge
   const advisorySync = config.advisories.sync.url
     ? new AdvisorySync({ importer: advisoryImporter(stores, config.advisories.sync.url), url: config.advisories.sync.url, intervalMs: config.advisories.sync.intervalMinutes * 60_000, logger })
     : null;
+  const names = nameGuard(config, stores, clock, logger, stats);
+  const indexStats = await names.warm();
+  logger.info({ ...indexStats }, 'typosquat guard index built');
   const expires = config.security.expires ? new Date(config.security.expires) : new Date(clock.now().getTime() + 365 * 24 * 3600 * 1000);
   const app = await buildHttpApp(
     {
       accounts,
       reads: new PackageReads({ store: stores.metadata, blobs: stores.blobs, cache, clock, feed }),
       writes: new PackageWrites({ store: stores.metadata, clock, feed, unpublisher }),
-      publisher: new PublishVersion({ store: stores.metadata, blobs: stores.blobs, clock, feed, limits: config.limits, nameQuarantineHours: config.unpublish.nameQuarantineHours }),
+      publisher: new PublishVersion({ store: stores.metadata, blobs: stores.blobs, clock, feed, limits: config.limits, nameQuarantineHours: config.unpublish.nameQuarantineHours, names }),
+      names,
       unpublisher,
       downloads,
       stats,
@@ -193,6 +205,24 @@ export async function buildRegistry(config: Config, logger: Logger = createLogge
 export function advisoryImporter(stores: Pick<Stores, 'advisories'>, location: string, onBatch?: ConstructorParameters<typeof AdvisoryImport>[0]['onBatch']): AdvisoryImport {
   const source = /^https?:\/\//.test(location) ? new HttpAdvisorySource() : new FileAdvisorySource();
   return new AdvisoryImport({ store: stores.advisories, source, onBatch });
+}
+
+/** GEN-1b: the typosquat guard over the name store; the appeal path defaults to the security contact. */
+export function nameGuard(config: Config, stores: Stores, clock: Clock, logger?: Logger, stats?: PackageStats): NameGuard {
+  const n = config.names;
+  return new NameGuard({
+    names: stores.names,
+    packages: stores.metadata,
+    clock,
+    ...(stats ? { popularity: new RegistryPopularity({ names: stores.names, stats }) } : {}),
+    settings: {
+      enabled: n.enabled, protectedTop: n.protectedTop, registryTop: n.registryTop, registryMinDependents: n.registryMinDependents,
+      index: { minLengthTypo: n.minLengthTypo, minLengthDistance2: n.minLengthDistance2, combosquatTop: n.combosquatTop, minLengthCombo: n.minLengthCombo, affixes: n.affixes },
+      actions: n.actions, refreshMs: n.refreshSeconds * 1000,
+      appeal: n.appeal ?? (config.security.contact.length > 0 ? config.security.contact.join(', ') : DEFAULT_APPEAL),
+    },
+    onRebuild: (stats) => logger?.debug({ ...stats }, 'typosquat guard index rebuilt'),
+  });
 }
 
 export async function startRegistry(config: Config, logger: Logger = createLogger(config)): Promise<RunningRegistry> {

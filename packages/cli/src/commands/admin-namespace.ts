@@ -47,7 +47,10 @@ export function addNamespaceCommands(admin: Command): void {
       });
     });
 
-  const names = admin.command('names').description('package names');
+}
+
+/** `bulwark admin names release`: on the `names` command the typosquat guard also uses. */
+export function addNameRelease(names: Command): void {
   names
     .command('release <name>')
     .description('make a deleted (unpublished or taken-down) name available to anyone again; old versions stay tombstoned')

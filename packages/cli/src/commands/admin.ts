@@ -1,7 +1,8 @@
 import { Command } from 'commander';
 import { join } from 'node:path';
 import { Accounts, advisoryImporter, type ImportResult, recordKeyRotation, rotateTlogKeyFile, systemClock } from '@bulwark/server';
-import { addNamespaceCommands } from './admin-namespace.js';
+import { addNameRelease, addNamespaceCommands } from './admin-namespace.js';
+import { adminNamesCommand } from './admin-names.js';
 import { withStores } from './with-stores.js';
 import { parseDuration } from '../parse-duration.js';
 import { registerAdminOrg } from './admin-org.js';
@@ -108,5 +109,8 @@ export function adminCommand(): Command {
         report(await advisoryImporter(stores, source, progress).importFrom(source));
       });
     });
+  const names = adminNamesCommand();
+  addNameRelease(names);
+  admin.addCommand(names);
   return admin;
 }

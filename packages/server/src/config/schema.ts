@@ -3,6 +3,60 @@ import { Type, type Static } from '@sinclair/typebox';
 const MiB = 1024 * 1024;
 export const DEFAULT_TARBALL_BYTES = 64 * MiB;
 
+const action = (fallback: 'block' | 'review' | 'allow') => Type.Union([Type.Literal('block'), Type.Literal('review'), Type.Literal('allow')], { default: fallback });
+
+/** Default words attackers add to a popular name (measured in docs/benchmarks.md, "Typosquat guard"). */
+export const DEFAULT_SQUAT_AFFIXES = [
+  'js', 'node', 'nodejs', 'npm', 'pkg', 'lib', 'libs', 'util', 'utils', 'helper', 'helpers', 'tool', 'tools', 'core', 'sdk', 'api', 'cli', 'dev',
+  'es', 'official', 'secure', 'safe', 'fixed', 'fix', 'patch', 'patched', 'latest', 'new', 'updated', 'update', 'pro', 'plus', 'lite', 'v2', 'v3', 'x',
+];
+
+const NamesSchema = Type.Object(
+  {
+    /** Off: every free name may be taken (not recommended). */
+    enabled: Type.Boolean({ default: true }),
+    /** How many of the imported names (most downloaded first) are protected. */
+    protectedTop: Type.Integer({ minimum: 0, maximum: 4_000_000, default: 10_000 }),
+    /** How many of this registry's own packages (most dependents first) are protected. */
+    registryTop: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 1_000 }),
+    /** A registry package joins the corpus with at least this many dependent packages. */
+    registryMinDependents: Type.Integer({ minimum: 0, default: 1 }),
+    /** Protected names shorter than this get only the collision and confusable rules. */
+    minLengthTypo: Type.Integer({ minimum: 1, maximum: 214, default: 5 }),
+    /** From this length, edit distance 2 counts as a typo too; 0 = never. */
+    minLengthDistance2: Type.Integer({ minimum: 0, maximum: 214, default: 0 }),
+    /** A protected name counts inside a longer name (combosquat) from this length. */
+    minLengthCombo: Type.Integer({ minimum: 1, maximum: 214, default: 4 }),
+    /** The most popular names (this many) also count behind any other word (`bigops-eslint`); 0 = affix words only. */
+    combosquatTop: Type.Integer({ minimum: 0, maximum: 4_000_000, default: 1_000 }),
+    /** Words that make `<protected>-<word>` / `<word>-<protected>` a combosquat. */
+    affixes: Type.Array(Type.String({ pattern: '^[a-z0-9]+$' }), { default: DEFAULT_SQUAT_AFFIXES }),
+    /** Seconds between checks whether the corpus changed (import, new packages) and the index needs a rebuild. */
+    refreshSeconds: Type.Integer({ minimum: 0, maximum: 86_400, default: 30 }),
+    /** How to appeal a refusal, shown in every refusal; null: the security contact. */
+    appeal: Type.Union([Type.String({ minLength: 1, maxLength: 300 }), Type.Null()], { default: null }),
+    /** Action per rule. */
+    actions: Type.Object(
+      {
+        collision: action('block'),
+        confusable: action('block'),
+        omitted: action('block'),
+        repeated: action('block'),
+        swapped: action('block'),
+        keyboard: action('block'),
+        visual: action('block'),
+        'edit-distance': action('review'),
+        permutation: action('block'),
+        'combosquat-affix': action('review'),
+        combosquat: action('review'),
+        scope: action('block'),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+  },
+  { default: {}, additionalProperties: false },
+);
+
 /** Every setting, with its default. docs/configuration.md documents the same keys. */
 export const ConfigSchema = Type.Object(
   {
@@ -127,6 +181,8 @@ export const ConfigSchema = Type.Object(
       },
       { default: {}, additionalProperties: false },
     ),
+    /** GEN-1b typosquat guard; defaults chosen from bench/names-quality.mjs (docs/name-policy.md). */
+    names: NamesSchema,
     security: Type.Object(
       {
         /** RFC 9116 Contact URIs (mailto:, https:, tel:). */

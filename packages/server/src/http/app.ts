@@ -6,6 +6,7 @@ import { loggableUrl } from './loggable-url.js';
 import { registerErrorMapper } from './plugins/error-mapper.js';
 import { registerCouchUsers } from './routes/couch-users.js';
 import { registerMetrics } from './routes/metrics.js';
+import { registerNames } from './routes/names.js';
 import { registerDistTags, registerPackages } from './routes/packages.js';
 import { registerPingWhoami } from './routes/ping-whoami.js';
 import { registerSearchStars } from './routes/search-stars.js';
@@ -93,6 +94,7 @@ export async function buildHttpApp(ctx: RouteContext, options: HttpOptions): Pro
       registerOidcExchange(scoped, ctx);
       registerUnpublishPolicy(scoped, ctx);
       registerAdvisories(scoped, ctx);
+      registerNames(scoped, ctx);
       registerDistTags(scoped, ctx);
       registerPackages(scoped, ctx);
     },

@@ -4,6 +4,7 @@ import type { Accounts } from '../services/accounts.js';
 import type { PackageReads } from '../services/package-reads.js';
 import type { PackageWrites } from '../services/package-writes.js';
 import type { PublishVersion } from '../services/publish-version.js';
+import type { NameGuard } from '../services/name-guard.js';
 import type { WebLogin } from '../services/web-login.js';
 import type { WebSessions } from '../services/web-sessions.js';
 import type { PackageOverviews } from '../services/package-overview.js';
@@ -26,6 +27,7 @@ export interface RouteContext {
   readonly reads: PackageReads;
   readonly writes: PackageWrites;
   readonly publisher: PublishVersion;
+  readonly names: NameGuard;
   readonly webLogin: WebLogin;
   readonly webSessions: WebSessions;
   readonly overviews: PackageOverviews;

@@ -164,6 +164,8 @@ export class PublishVersion {
       store: MetadataStore; blobs: BlobStore; clock: Clock; feed: ChangeFeed; limits: PublishLimits;
       /** Hours after a whole-package unpublish before its former owners may publish again (GEN-2a). */
       nameQuarantineHours?: number;
+      /** GEN-1b typosquat guard for new names (services/name-guard.ts); absent: no name policy. */
+      names?: { assertPublishable(actor: Actor, name: string): Promise<void> };
     },
   ) {}
 
@@ -191,6 +193,7 @@ export class PublishVersion {
     const org = await orgFactsFor(store, name, actor.kind === 'user' ? actor.user.id : null);
     enforce(decidePackageWrite({ actor, packageName: name, scope: pkg.scope, maintainerIds, scopeOwnerId, org, now }));
     if (actor.kind !== 'user') throw new RegistryError('E_AUTH_REQUIRED', 'You must be logged in to publish packages.');
+    if (!existing) await this.deps.names?.assertPublishable(actor, name);
 
     const parsed = parsePublishBody(name, body, limits);
     if (await store.findVersion(name, parsed.version)) {

@@ -310,6 +310,38 @@ export function migrations(dialect: 'sqlite' | 'postgres'): MigrationProvider {
         await db.insertInto('advisory_state').values({ id: 1, generation: 0 }).execute();
       },
     },
+    '0004-protected-names': {
+      async up(db: Kysely<any>) {
+        // GEN-1b: names an operator imported as protected (e.g. npm's most downloaded).
+        await db.schema
+          .createTable('protected_names')
+          .addColumn('name', 'text', (c) => c.primaryKey())
+          .addColumn('downloads', 'integer', (c) => c.notNull())
+          .addColumn('imported_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('protected_names_downloads').on('protected_names').column('downloads').execute();
+        // The operator's allow-list (names exempt from the similarity rules) and deny-list.
+        await db.schema
+          .createTable('name_lists')
+          .addColumn('name', 'text', (c) => c.primaryKey())
+          .addColumn('list', 'text', (c) => c.notNull())
+          .addColumn('note', 'text')
+          .addColumn('added_at', 'text', (c) => c.notNull())
+          .execute();
+        // New names refused pending operator review.
+        await db.schema
+          .createTable('name_holds')
+          .addColumn('name', 'text', (c) => c.primaryKey())
+          .addColumn('requested_by', 'text', (c) => c.notNull())
+          .addColumn('rule', 'text', (c) => c.notNull())
+          .addColumn('similar_to', 'text')
+          .addColumn('reason', 'text', (c) => c.notNull())
+          .addColumn('first_at', 'text', (c) => c.notNull())
+          .addColumn('last_at', 'text', (c) => c.notNull())
+          .addColumn('attempts', 'integer', (c) => c.notNull())
+          .execute();
+      },
+    },
   };
   return { getMigrations: async () => all };
 }

@@ -80,6 +80,18 @@ export interface Database {
   deleted_names: { name: string; kind: string; actor: string; reason: string | null; deleted_at: string; former_owner_ids: string; doc: string };
   dependencies: { name: string; version: string; depends_on: string };
   download_counts: { name: string; day: string; count: number };
+  protected_names: { name: string; downloads: number; imported_at: string };
+  name_lists: { name: string; list: string; note: string | null; added_at: string };
+  name_holds: {
+    name: string;
+    requested_by: string;
+    rule: string;
+    similar_to: string | null;
+    reason: string;
+    first_at: string;
+    last_at: string;
+    attempts: number;
+  };
   web_logins: {
     id: string;
     done_secret_hash: string;

@@ -542,7 +542,7 @@ export class SqlMetadataOps implements MetadataOps {
 }
 
 export class SqlMetadataStore extends SqlMetadataOps implements MetadataStore {
-  /** `kysely`: the database, also for feature stores that live beside the metadata (advisories). */
+  /** `kysely` is public so the composition root can put feature stores (advisories, names) on the same database. */
   constructor(readonly kysely: Kysely<Database>, private readonly dialect: 'sqlite' | 'postgres') {
     super(kysely, dialect === 'postgres');
   }
