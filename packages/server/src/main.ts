@@ -34,7 +34,7 @@ import { buildHttpApp } from './http/app.js';
 import { DownloadCounter } from './services/download-counter.js';
 import { LogFollower } from './services/log-follower.js';
 import { PackageStats } from './services/package-stats.js';
-import { PackagePopularity } from './services/package-popularity.js';
+import { RegistryPopularity } from './services/package-popularity.js';
 import { Unpublisher } from './services/unpublish.js';
 import type { AdvisoryStore } from './domain/advisories/advisory-store.js';
 import { SqlAdvisoryStore } from './adapters/metadata/sql/advisory-store.js';
