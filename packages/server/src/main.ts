@@ -20,6 +20,12 @@ import { TransparencyLog } from './services/transparency-log.js';
 import { loadOrCreateTlogKey } from './adapters/keys/tlog-key-file.js';
 import { parseCosignatureVerifierKey } from './domain/tlog/index.js';
 import { buildHttpApp } from './http/app.js';
+import type { ProvenanceStore } from './domain/provenance-store.js';
+import { SqlProvenanceStore } from './adapters/metadata/sql/provenance-store.js';
+import { loadKeyEncryptionKey } from './adapters/keys/key-encryption-key.js';
+import { loadTrustedRoots } from './adapters/keys/trusted-roots.js';
+import { RegistrySigning } from './services/registry-signing.js';
+import { Provenance } from './services/provenance/provenance-service.js';
 import { actorResolver, quickActor } from './http/plugins/authenticate.js';
 import { baseUrlResolver } from './http/base-url.js';
 
@@ -29,13 +35,14 @@ export const systemClock: Clock = { now: () => new Date() };
 export interface Stores {
   readonly metadata: MetadataStore;
   readonly blobs: BlobStore;
+  readonly provenance: ProvenanceStore;
 }
 
 export async function openStores(config: Pick<Config, 'dataDir'>): Promise<Stores> {
   // The data directory holds password and token hashes: only the registry's user may enter it.
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const metadata = await openSqliteMetadataStore(join(config.dataDir, 'registry.sqlite'));
-  return { metadata, blobs: new FsBlobStore(join(config.dataDir, 'blobs')) };
+  return { metadata, blobs: new FsBlobStore(join(config.dataDir, 'blobs')), provenance: new SqlProvenanceStore(metadata.kysely) };
 }
 
 const DEFAULT_POLICY = fileURLToPath(new URL('../../../../docs/security-policy.md', import.meta.url));
@@ -86,13 +93,27 @@ export async function buildRegistry(config: Config, logger: Logger = createLogge
   if (config.security.contact.length === 0) {
     logger.warn('security.contact is not set: security.txt names only the policy page; set BULWARK_SECURITY_CONTACT (e.g. mailto:security@your.org) so researchers can reach you (GEN-1a)');
   }
+  // AUTHZ-3c: the registry signing key (made on first start) signs every version; older versions are signed here.
+  const signing = new RegistrySigning({ store: stores.provenance, kek: loadKeyEncryptionKey(config), clock });
+  await signing.init();
+  const backfilled = await signing.backfill(stores.metadata, feed);
+  if (backfilled > 0) logger.info({ versions: backfilled, keyid: signing.activeKeyId }, 'signed versions that had no signature by the current registry key');
+  const provenance = new Provenance({
+    signing, store: stores.provenance, metadata: stores.metadata, clock,
+    config: {
+      trustedRoots: loadTrustedRoots(config), rekorSearchUrl: config.provenance.rekorSearchUrl,
+      registryUrl: config.publicUrl ?? `https://${tlogOrigin(config)}`,
+      publishAttestationInNpmEndpoint: config.provenance.publishAttestationInNpmEndpoint,
+    },
+  });
   const expires = config.security.expires ? new Date(config.security.expires) : new Date(clock.now().getTime() + 365 * 24 * 3600 * 1000);
   const app = await buildHttpApp(
     {
       accounts,
       reads: new PackageReads({ store: stores.metadata, blobs: stores.blobs, cache, clock, feed }),
       writes: new PackageWrites({ store: stores.metadata, clock, feed }),
-      publisher: new PublishVersion({ store: stores.metadata, blobs: stores.blobs, clock, feed, limits: config.limits }),
+      publisher: new PublishVersion({ store: stores.metadata, blobs: stores.blobs, clock, feed, limits: config.limits, provenance }),
+      provenance,
       webLogin: new WebLogin({ store: stores.metadata, clock, accounts }),
       securityContact: new SecurityContact({
         contact: config.security.contact, policyUrl: config.security.policyUrl, expires,

@@ -29,10 +29,13 @@ export const ENV_KEYS: Readonly<Record<string, string>> = {
   BULWARK_SECURITY_POLICY_URL: 'security.policyUrl',
   BULWARK_SECURITY_POLICY_FILE: 'security.policyFile',
   BULWARK_SECURITY_EXPIRES: 'security.expires',
+  BULWARK_KEY_ENCRYPTION_KEY: 'signing.keyEncryptionKey',
+  BULWARK_KEY_ENCRYPTION_KEY_FILE: 'signing.keyEncryptionKeyFile',
+  BULWARK_TRUSTED_ROOTS: 'provenance.trustedRoots',
 };
 
 const NUMERIC = new Set(['port', 'limits.bodyBytes', 'limits.tarballBytes', 'limits.unpackedBytes', 'limits.tarEntries']);
-const LISTS = new Set(['security.contact', 'security.preferredLanguages']);
+const LISTS = new Set(['security.contact', 'security.preferredLanguages', 'provenance.trustedRoots']);
 
 /**
  * Defaults -> config file -> BULWARK_* env -> flags (flags keyed by config path, e.g. `dataDir`).

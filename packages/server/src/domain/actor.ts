@@ -1,3 +1,5 @@
+import type { TrustedPublisher } from './provenance.js';
+
 /** Who is asking. Every service entry point takes one; no path skips authorization. */
 export interface UserIdentity {
   readonly id: number;
@@ -13,6 +15,8 @@ export interface TokenGrant {
   readonly packages: readonly string[];
   readonly scopes: readonly string[];
   readonly expiresAt: Date | null;
+  /** The trusted publisher that minted the token (OIDC), which provenance must match. */
+  readonly trustedPublisher?: TrustedPublisher | null;
 }
 
 export type Actor =

@@ -31,6 +31,11 @@ export type ErrorCode =
   | 'E_REV_CONFLICT'
   | 'E_UNPUBLISH_FORBIDDEN'
   | 'E_RATE_LIMITED'
+  | 'E_PROVENANCE_INVALID'
+  | 'E_PROVENANCE_UNSUPPORTED'
+  | 'E_PROVENANCE_SUBJECT_MISMATCH'
+  | 'E_PROVENANCE_MISMATCH'
+  | 'E_PROVENANCE_REQUIRED'
   | 'E_INTERNAL';
 
 export class RegistryError extends Error {

@@ -1,4 +1,5 @@
 /** The persistent records behind the ports. Plain data, no behaviour. */
+import type { RegistrySignature, TrustedPublisher, VersionAttestations } from './provenance.js';
 
 export interface UserRecord {
   readonly id: number;
@@ -32,6 +33,8 @@ export interface TokenRecord {
   readonly expiresAt: Date | null;
   readonly createdAt: Date;
   readonly revokedAt: Date | null;
+  /** Set when an OIDC trusted-publisher exchange minted the token (column tokens.trusted_publisher). */
+  readonly trustedPublisher?: TrustedPublisher | null;
 }
 
 export interface PackageRecord {
@@ -65,6 +68,10 @@ export interface VersionRecord {
   readonly deprecated: string | null;
   /** Index of the version-published entry in the transparency log (GEN-3b). */
   readonly logIndex: number | null;
+  /** dist.signatures (AUTHZ-3c); missing or empty until signed. */
+  readonly signatures?: readonly RegistrySignature[];
+  /** Verified provenance and the publish attestation; null: published without provenance. */
+  readonly attestations?: VersionAttestations | null;
 }
 
 export interface MaintainerRecord {

@@ -12,6 +12,7 @@ import { registerSearchStars } from './routes/search-stars.js';
 import { registerSecurityPolicy } from './routes/security-policy.js';
 import { registerWebLogin } from './routes/web-login.js';
 import { registerTransparencyLog } from './routes/tlog.js';
+import { registerProvenance } from './routes/provenance.js';
 
 export interface HttpOptions {
   readonly bodyLimit: number;
@@ -79,6 +80,7 @@ export async function buildHttpApp(ctx: RouteContext, options: HttpOptions): Pro
       registerMetrics(scoped, ctx);
       registerSecurityPolicy(scoped, ctx, 'base');
       registerTransparencyLog(scoped, ctx);
+      registerProvenance(scoped, ctx);
       registerDistTags(scoped, ctx);
       registerPackages(scoped, ctx);
     },

@@ -8,6 +8,7 @@ import type { WebLogin } from '../services/web-login.js';
 import type { SecurityContact } from '../services/security-contact.js';
 import type { TransparencyLog } from '../services/transparency-log.js';
 import type { Registry as MetricsRegistry } from 'prom-client';
+import type { Provenance } from '../services/provenance/provenance-service.js';
 
 /** What route modules get: services and request helpers, no adapters. */
 export interface RouteContext {
@@ -18,6 +19,7 @@ export interface RouteContext {
   readonly webLogin: WebLogin;
   readonly securityContact: SecurityContact;
   readonly tlog: TransparencyLog;
+  readonly provenance: Provenance;
   readonly metrics: MetricsRegistry;
   readonly basePath: string;
   readonly actorOf: (request: FastifyRequest) => Promise<Actor>;

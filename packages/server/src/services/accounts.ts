@@ -1,3 +1,4 @@
+import type { TrustedPublisher } from '../domain/provenance.js';
 import { randomUUID } from 'node:crypto';
 import type { Actor, TokenGrant, UserIdentity } from '../domain/actor.js';
 import { RegistryError } from '../domain/errors.js';
@@ -13,6 +14,8 @@ export interface NewTokenOptions {
   readonly scopes?: readonly string[];
   readonly cidrs?: readonly string[];
   readonly expiresAt?: Date | null;
+  /** Set only by the OIDC trusted-publishing exchange (issue 4). */
+  readonly trustedPublisher?: TrustedPublisher | null;
 }
 
 const USER_NAME = /^[a-z0-9][a-z0-9._-]{0,213}$/;
@@ -31,7 +34,7 @@ function identity(user: UserRecord): UserIdentity {
 }
 
 function grantOf(token: TokenRecord): TokenGrant {
-  return { id: token.id, readOnly: token.readOnly, packages: token.packages, scopes: token.scopes, expiresAt: token.expiresAt };
+  return { id: token.id, readOnly: token.readOnly, packages: token.packages, scopes: token.scopes, expiresAt: token.expiresAt, trustedPublisher: token.trustedPublisher ?? null };
 }
 
 /**
@@ -93,6 +96,7 @@ export class Accounts {
       id: randomUUID(), userId, hash: hashToken(token), display: displayToken(token), name: options.name ?? null,
       readOnly: options.readOnly ?? false, packages: options.packages ?? [], scopes: options.scopes ?? [],
       cidrs: options.cidrs ?? [], expiresAt: options.expiresAt ?? null, createdAt: this.deps.clock.now(), revokedAt: null,
+      trustedPublisher: options.trustedPublisher ?? null,
     };
     await this.deps.store.insertToken(record);
     return { token, record };

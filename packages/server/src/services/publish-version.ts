@@ -13,6 +13,7 @@ import type { ChangeFeed } from './change-feed.js';
 import { inspectTarball, type TarballLimits } from './inspect-tarball.js';
 import { rebuildPackageDocuments } from './package-documents.js';
 import { recordEvent } from './transparency-log.js';
+import type { Provenance } from './provenance/provenance-service.js';
 
 export interface PublishLimits extends TarballLimits {
   readonly tarballBytes: number;
@@ -151,7 +152,7 @@ function checkIntegrity(manifest: Record<string, unknown>, tarball: Buffer): { i
 /** Publishes one new version: verify everything, store the tarball, then commit the metadata. */
 export class PublishVersion {
   constructor(
-    private readonly deps: { store: MetadataStore; blobs: BlobStore; clock: Clock; feed: ChangeFeed; limits: PublishLimits },
+    private readonly deps: { store: MetadataStore; blobs: BlobStore; clock: Clock; feed: ChangeFeed; limits: PublishLimits; provenance?: Provenance },
   ) {}
 
   async publish(actor: Actor, name: string, body: unknown): Promise<{ name: string; version: string }> {
@@ -176,12 +177,14 @@ export class PublishVersion {
     checkManifestMatchesTarball(parsed.manifest, contents.packageJson);
     const packedScripts = dependencyMap(contents.packageJson, 'scripts');
     const hasInstallScript = contents.hasBindingGyp || INSTALL_SCRIPTS.some((s) => typeof packedScripts[s] === 'string');
+    // AUTHZ-3c: verify any provenance and sign the version before anything is stored.
+    const seal = await this.deps.provenance?.sealPublish({ actor, name, version: parsed.version, integrity: digests.integrity, tarball: parsed.tarball, body, at: now });
 
     const record: VersionRecord = {
       name, version: parsed.version, manifest: cleanManifest(parsed.manifest, hasInstallScript),
       integrity: digests.integrity, shasum: digests.shasum, blobKey: digests.blobKey, size: parsed.tarball.length,
       fileCount: contents.fileCount, unpackedSize: contents.unpackedSize, publishedAt: now, publishedBy: actor.user.id, deprecated: null,
-      logIndex: null,
+      logIndex: null, signatures: seal?.signatures ?? [], attestations: seal?.attestations ?? null,
     };
     // The blob goes first and durably; until the metadata commits nobody can reach it.
     const blobExisted = (await blobs.head(digests.blobKey)) !== null;
@@ -194,7 +197,7 @@ export class PublishVersion {
           const ids = (await tx.listMaintainers(name)).map((m) => m.userId);
           enforce(decidePackageWrite({ actor, packageName: name, scope: pkg.scope, maintainerIds: ids, scopeOwnerId, now }));
         }
-        const logged = await recordEvent(tx, { type: 'version-published', name, version: parsed.version, integrity: digests.integrity, actor: actor.user.name, actorKind: 'user', provenance: null }, now);
+        const logged = await recordEvent(tx, { type: 'version-published', name, version: parsed.version, integrity: digests.integrity, actor: actor.user.name, actorKind: 'user', provenance: seal?.bundleDigest ?? null }, now);
         await tx.insertVersion({ ...record, logIndex: logged.index });
         if (!current) {
           await tx.addMaintainer(name, actor.user.id);

@@ -33,7 +33,7 @@ function toToken(row: Database['tokens']): TokenRecord {
     id: row.id, userId: row.user_id, hash: row.hash, display: row.display, name: row.name,
     readOnly: row.read_only === 1, packages: JSON.parse(row.packages), scopes: JSON.parse(row.scopes),
     cidrs: JSON.parse(row.cidrs), expiresAt: dateOrNull(row.expires_at), createdAt: date(row.created_at),
-    revokedAt: dateOrNull(row.revoked_at),
+    revokedAt: dateOrNull(row.revoked_at), trustedPublisher: row.trusted_publisher ? JSON.parse(row.trusted_publisher) : null,
   };
 }
 
@@ -50,6 +50,7 @@ function toVersion(row: Database['versions']): VersionRecord {
     shasum: row.shasum, blobKey: row.blob_key, size: Number(row.size), fileCount: row.file_count,
     unpackedSize: Number(row.unpacked_size), publishedAt: date(row.published_at), publishedBy: row.published_by,
     deprecated: row.deprecated, logIndex: row.tlog_index === null ? null : Number(row.tlog_index),
+    signatures: row.signatures ? JSON.parse(row.signatures) : [], attestations: row.attestations ? JSON.parse(row.attestations) : null,
   };
 }
 
@@ -105,6 +106,7 @@ export class SqlMetadataOps implements MetadataOps {
         id: t.id, user_id: t.userId, hash: t.hash, display: t.display, name: t.name, read_only: t.readOnly ? 1 : 0,
         packages: JSON.stringify(t.packages), scopes: JSON.stringify(t.scopes), cidrs: JSON.stringify(t.cidrs),
         expires_at: isoOrNull(t.expiresAt), created_at: iso(t.createdAt), revoked_at: isoOrNull(t.revokedAt),
+        trusted_publisher: t.trustedPublisher ? JSON.stringify(t.trustedPublisher) : null,
       })
       .execute();
   }
@@ -163,6 +165,7 @@ export class SqlMetadataOps implements MetadataOps {
           name: v.name, version: v.version, manifest: JSON.stringify(v.manifest), integrity: v.integrity, shasum: v.shasum,
           blob_key: v.blobKey, size: v.size, file_count: v.fileCount, unpacked_size: v.unpackedSize,
           published_at: iso(v.publishedAt), published_by: v.publishedBy, deprecated: v.deprecated, tlog_index: v.logIndex,
+          signatures: JSON.stringify(v.signatures ?? []), attestations: v.attestations ? JSON.stringify(v.attestations) : null,
         })
         .execute();
     } catch (err) {
@@ -318,7 +321,7 @@ export class SqlMetadataOps implements MetadataOps {
 }
 
 export class SqlMetadataStore extends SqlMetadataOps implements MetadataStore {
-  constructor(private readonly kysely: Kysely<Database>, private readonly dialect: 'sqlite' | 'postgres') {
+  constructor(readonly kysely: Kysely<Database>, private readonly dialect: 'sqlite' | 'postgres') {
     super(kysely, dialect === 'postgres');
   }
 
