@@ -138,7 +138,7 @@ export function summarize(verified: VerifiedBundle, rekorSearchUrl: string | nul
   const configSource = get(predicate, 'invocation', 'configSource');
   const repoFromPredicate = str(get(workflow, 'repository')) ?? str(get(configSource, 'uri'))?.replace(/^git\+/, '').replace(/@.*$/, '') ?? null;
   const buildConfig = id?.buildConfigUri ?? null;
-  const workflowPath = str(get(workflow, 'path')) ?? str(get(configSource, 'entryPoint')) ?? workflowPathOf(buildConfig);
+  const workflowPath = str(get(workflow, 'path')) ?? workflowPathOf(buildConfig) ?? str(get(configSource, 'entryPoint'))?.replace(/^[^/]+\/[^/]+\//, '').replace(/@.*$/, '') ?? null;
   const dependencies = get(predicate, 'buildDefinition', 'resolvedDependencies');
   const firstDependency = Array.isArray(dependencies) ? dependencies[0] : undefined;
   const commit = id?.sourceRepositoryDigest ?? str(get(configSource, 'digest', 'sha1')) ?? str(get(firstDependency, 'digest', 'gitCommit'));
