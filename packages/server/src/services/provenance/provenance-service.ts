@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { TrustMaterial } from '@sigstore/verify';
 import type { Actor } from '../../domain/actor.js';
 import { RegistryError } from '../../domain/errors.js';
 import { isJsonObject } from '../../domain/json-object.js';
@@ -13,7 +12,7 @@ import { enforce } from '../../policy/decision.js';
 import { decideProvenanceBinding } from '../../policy/provenance-binding.js';
 import type { RegistrySigning } from '../registry-signing.js';
 import { createPublishAttestation } from './publish-attestation.js';
-import { buildTrustMaterial } from './trust.js';
+import { buildTrustMaterial, type TrustAnchor } from './trust.js';
 import { summarize, verifyBundle } from './verify-bundle.js';
 
 /** npm sends the bundle JSON as a string; a real one is a few KiB. */
@@ -64,7 +63,7 @@ function extractBundle(name: string, version: string, body: unknown): unknown | 
  * serves attestations in npm's shape.
  */
 export class Provenance {
-  private readonly trust: TrustMaterial;
+  private readonly trust: TrustAnchor[];
 
   constructor(private readonly deps: { signing: RegistrySigning; store: ProvenanceStore; metadata: MetadataStore; clock: Clock; config: ProvenanceConfig }) {
     this.trust = buildTrustMaterial(deps.config.trustedRoots);

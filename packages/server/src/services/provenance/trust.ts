@@ -10,24 +10,26 @@ export interface RegistryPublicKey {
   readonly expires: string | null;
 }
 
+/** One trusted root as verification material; an SCT is required only where the root lists CT logs. */
+export interface TrustAnchor {
+  readonly material: TrustMaterial;
+  readonly requireSct: boolean;
+}
+
 /**
- * Trust for provenance checks: one or more Sigstore trusted roots (public-good and/or a
- * company's own Fulcio, Rekor, CT log and TSA), merged, plus registry keys for the keyed
- * publish attestations.
+ * Trust for provenance checks: each Sigstore trusted root (public-good and/or a company's own
+ * Fulcio, Rekor, CT log and TSA) on its own, so a bundle must chain entirely within one root, plus
+ * registry keys for keyed publish attestations.
  */
-export function buildTrustMaterial(trustedRoots: readonly unknown[], registryKeys: readonly RegistryPublicKey[] = []): TrustMaterial {
-  const roots = trustedRoots.map((json) => TrustedRoot.fromJSON(json));
-  const merged: TrustedRoot = {
-    mediaType: roots[0]?.mediaType ?? 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
-    tlogs: roots.flatMap((r) => r.tlogs),
-    certificateAuthorities: roots.flatMap((r) => r.certificateAuthorities),
-    ctlogs: roots.flatMap((r) => r.ctlogs),
-    timestampAuthorities: roots.flatMap((r) => r.timestampAuthorities),
-  };
-  return toTrustMaterial(merged, (hint: string) => {
+export function buildTrustMaterial(trustedRoots: readonly unknown[], registryKeys: readonly RegistryPublicKey[] = []): TrustAnchor[] {
+  const keyFinder = (hint: string) => {
     const found = registryKeys.find((k) => k.keyid === hint);
     if (!found) throw new VerificationError({ code: 'PUBLIC_KEY_ERROR', message: `no registry key with keyid ${hint}` });
     const expires = found.expires === null ? null : Date.parse(found.expires);
     return { publicKey: createPublicKey(spkiPem(found.key)), validFor: (date: Date) => expires === null || date.getTime() < expires };
-  });
+  };
+  const roots: TrustedRoot[] = trustedRoots.length > 0
+    ? trustedRoots.map((json) => TrustedRoot.fromJSON(json))
+    : [{ mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1', tlogs: [], certificateAuthorities: [], ctlogs: [], timestampAuthorities: [] }];
+  return roots.map((root) => ({ material: toTrustMaterial(root, keyFinder), requireSct: root.ctlogs.length > 0 }));
 }

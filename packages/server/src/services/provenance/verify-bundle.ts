@@ -1,5 +1,6 @@
 import { bundleFromJSON, type Bundle } from '@sigstore/bundle';
-import { toSignedEntity, Verifier, type TrustMaterial } from '@sigstore/verify';
+import { toSignedEntity, Verifier } from '@sigstore/verify';
+import type { TrustAnchor } from './trust.js';
 import { RegistryError } from '../../domain/errors.js';
 import {
   NPM_PUBLISH_PREDICATE, purlOf, SUPPORTED_PROVENANCE_PREDICATES, type ProvenanceSummary,
@@ -46,7 +47,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
  * transparency-log inclusion against the trust material. Throws RegistryError with a precise code.
  * `kind` says which predicates are acceptable: SLSA provenance, or npm's publish attestation.
  */
-export function verifyBundle(json: unknown, subject: Subject, trust: TrustMaterial, kind: 'provenance' | 'publish' = 'provenance'): VerifiedBundle {
+export function verifyBundle(json: unknown, subject: Subject, trust: readonly TrustAnchor[], kind: 'provenance' | 'publish' = 'provenance'): VerifiedBundle {
   if (!isObject(json)) throw invalid('The provenance bundle is not a JSON object.');
   if (typeof json.mediaType !== 'string' || !SUPPORTED_BUNDLE_MEDIA_TYPES.includes(json.mediaType)) {
     throw new RegistryError('E_PROVENANCE_UNSUPPORTED', `Unsupported Sigstore bundle media type ${JSON.stringify(String(json.mediaType)).slice(0, 100)}.`);
@@ -87,11 +88,21 @@ export function verifyBundle(json: unknown, subject: Subject, trust: TrustMateri
   // A registry's own keyed attestation may have no log entry (Bulwark's is recorded in its event log):
   // then the registry key's signature is the whole proof. Keyless bundles always need Rekor and CT.
   const unlogged = material.$case === 'publicKey' && bundle.verificationMaterial.tlogEntries.length === 0;
-  try {
-    new Verifier(trust, unlogged ? { tlogThreshold: 0, timestampThreshold: 0, ctlogThreshold: 0 } : {}).verify(toSignedEntity(bundle));
-  } catch (err) {
-    const code = (err as { code?: string }).code;
-    throw invalid(`Sigstore verification failed${code ? ` (${code})` : ''}: ${(err as Error).message}`);
+  const entity = toSignedEntity(bundle);
+  let failure: unknown = new Error('no trusted root is configured');
+  const verifiedByOne = trust.some((anchor) => {
+    const options = unlogged ? { tlogThreshold: 0, timestampThreshold: 0, ctlogThreshold: 0 } : { ctlogThreshold: anchor.requireSct ? 1 : 0 };
+    try {
+      new Verifier(anchor.material, options).verify(entity);
+      return true;
+    } catch (err) {
+      failure = err;
+      return false;
+    }
+  });
+  if (!verifiedByOne) {
+    const code = (failure as { code?: string }).code;
+    throw invalid(`Sigstore verification failed${code ? ` (${code})` : ''}: ${(failure as Error).message}`);
   }
   const tlogEntry = bundle.verificationMaterial.tlogEntries[0];
   let der: Buffer | null = null;
