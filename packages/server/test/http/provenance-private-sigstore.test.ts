@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { publishBody } from '@bulwark/testkit';
 import { bearer, inProcessRegistry, type InProcessRegistry } from './harness.js';
 import { createPrivateSigstore, type PrivateSigstore } from '../provenance/private-sigstore.js';
+import { buildTrustMaterial } from '../../src/services/provenance/trust.js';
+import { verifyBundle } from '../../src/services/provenance/verify-bundle.js';
 
 describe('AUTHZ-3c: provenance from a private Sigstore (own Fulcio-like CA and Rekor-like log)', () => {
   let sigstore: PrivateSigstore;
@@ -25,19 +27,19 @@ describe('AUTHZ-3c: provenance from a private Sigstore (own Fulcio-like CA and R
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function attempt(config: Record<string, unknown>, version: string) {
+  async function attempt(config: Record<string, unknown>, version: string, name = 'acme-widget') {
     const reg = await inProcessRegistry(config);
     registries.push(reg);
     const token = await reg.user('acme');
-    const { body, tarball } = publishBody({ name: 'acme-widget', version });
+    const { body, tarball } = publishBody({ name, version, access: 'public' });
     const bundle = await sigstore.signProvenance({
-      name: 'acme-widget', version, sha512: createHash('sha512').update(tarball).digest('hex'),
+      name, version, sha512: createHash('sha512').update(tarball).digest('hex'),
       repository: 'acme/widget', workflow: '.github/workflows/release.yml', ref: 'refs/tags/v1.0.0', commit: 'a'.repeat(40),
     });
     const data = JSON.stringify(bundle);
-    (body._attachments as Record<string, unknown>)[`acme-widget-${version}.sigstore`] = { content_type: bundle.mediaType, data, length: data.length };
-    const res = await reg.app.inject({ method: 'PUT', url: '/acme-widget', headers: { ...bearer(token), 'content-type': 'application/json' }, payload: JSON.stringify(body) });
-    return { reg, res };
+    (body._attachments as Record<string, unknown>)[`${name}-${version}.sigstore`] = { content_type: bundle.mediaType, data, length: data.length };
+    const res = await reg.app.inject({ method: 'PUT', url: `/${name.replace('/', '%2f')}`, headers: { ...bearer(token), 'content-type': 'application/json' }, payload: JSON.stringify(body) });
+    return { reg, res, tarball };
   }
 
   test('AUTHZ-3c: with the private trusted root configured the publish verifies and the panel shows the build', async () => {
@@ -62,5 +64,23 @@ describe('AUTHZ-3c: provenance from a private Sigstore (own Fulcio-like CA and R
   test('AUTHZ-3c: with only the private root trusted (publicGood: false) the private bundle still verifies', async () => {
     const { res } = await attempt({ provenance: { publicGood: false, trustedRoots: [rootFile] } }, '1.0.1');
     assert.equal(res.statusCode, 201, res.body);
+  });
+
+  test('AUTHZ-3c: a scoped package\'s attestations list Bulwark\'s publish attestation when configured, and it verifies with the registry key', async () => {
+    const { reg, res, tarball } = await attempt({ publicUrl: 'https://npm.acme.test', provenance: { trustedRoots: [rootFile], publishAttestationInNpmEndpoint: true } }, '2.0.0', '@acme/gadget');
+    assert.equal(res.statusCode, 201, res.body);
+    const dist = (await reg.app.inject({ url: '/@acme%2fgadget' })).json().versions['2.0.0'].dist;
+    assert.equal(dist.attestations.url, 'https://npm.acme.test/-/npm/v1/attestations/@acme/gadget@2.0.0');
+    const { attestations } = (await reg.app.inject({ url: new URL(dist.attestations.url).pathname })).json();
+    assert.deepEqual(attestations.map((a: any) => a.predicateType), ['https://slsa.dev/provenance/v1', 'https://github.com/npm/attestation/tree/main/specs/publish/v0.1']);
+    const { keys } = (await reg.app.inject({ url: '/-/npm/v1/keys' })).json();
+    const sha512 = createHash('sha512').update(tarball).digest('hex');
+    const subject = { name: '@acme/gadget', version: '2.0.0', sha512 };
+    const verified = verifyBundle(attestations[1].bundle, subject, buildTrustMaterial([], keys), 'publish');
+    assert.equal(verified.keyid, keys[0].keyid);
+    assert.equal((verified.statement.subject as any)[0].name, 'pkg:npm/%40acme/gadget@2.0.0');
+    assert.deepEqual((verified.statement.predicate as any), { name: '@acme/gadget', version: '2.0.0', registry: 'https://npm.acme.test' });
+    // Without the registry key the keyed attestation does not verify.
+    assert.throws(() => verifyBundle(attestations[1].bundle, subject, buildTrustMaterial([], []), 'publish'), (err: any) => err.code === 'E_PROVENANCE_INVALID');
   });
 });
