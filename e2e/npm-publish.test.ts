@@ -141,22 +141,23 @@ describe('npm compat: publishing and package management', () => {
     assert.equal(refused.status, 403, `bob, no longer a maintainer, is refused: ${refused.status} ${refused.text}`);
   });
 
-  test('npm compat 16: npm unpublish is refused (versions are immutable) and the version is still served', async () => {
+  test('npm compat 16: npm unpublish of a version another package depends on is refused (GEN-2a policy) and the version is still served', async () => {
     const name = 'compat-unpublish';
     await seed(env.reg, env.users.alice!.token, { name, version: '1.0.0' });
     const v101 = await seed(env.reg, env.users.alice!.token, { name, version: '1.0.1' });
+    await seed(env.reg, env.users.bob!.token, { name: 'compat-unpublish-user', version: '1.0.0', dependencies: { [name]: '^1.0.0' } });
 
     proxy.clearExchanges();
     const one = await alice.npm(['unpublish', `${name}@1.0.1`]);
     assertFailed(one, 'npm unpublish name@1.0.1');
-    assert.match(out(one), /immutable/i, 'npm shows the registry saying versions are immutable');
+    assert.match(out(one), /depends on it/i, 'npm shows the registry naming the dependents');
     const refusal = proxy.exchanges.find((e) => (e.method === 'PUT' || e.method === 'DELETE') && e.status === 403);
     assert.ok(refusal, `the registry refused the unpublish write with 403: ${proxy.exchanges.map((e) => `${e.method} ${e.url} ${e.status}`).join(', ')}`);
-    assert.match(String((JSON.parse(refusal.responseBody!.toString('utf8')) as { error?: string }).error), /immutable/i);
+    assert.match(String((JSON.parse(refusal.responseBody!.toString('utf8')) as { error?: string }).error), /compat-unpublish-user.*E_UNPUBLISH_FORBIDDEN/);
 
     const all = await alice.npm(['unpublish', name, '--force']);
     assertFailed(all, 'npm unpublish name --force');
-    assert.match(out(all), /immutable/i);
+    assert.match(out(all), /depends on it/i);
 
     const doc = await packument(env.reg, name);
     assert.deepEqual(Object.keys(doc.versions).sort(), ['1.0.0', '1.0.1']);

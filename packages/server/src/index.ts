@@ -1,6 +1,8 @@
 export { loadConfig, ConfigError, ENV_KEYS } from './config/load-config.js';
 export type { Config } from './config/schema.js';
-export { buildRegistry, startRegistry, openStores, createLogger, systemClock, type RunningRegistry, type Stores } from './main.js';
+export { buildRegistry, startRegistry, openStores, openUnpublisher, createLogger, systemClock, type RunningRegistry, type Stores } from './main.js';
+export type { Unpublisher } from './services/unpublish.js';
+export type { PackageStats } from './services/package-stats.js';
 export { Accounts } from './services/accounts.js';
 export { RegistryError, isRegistryError, type ErrorCode } from './domain/errors.js';
 export { ERROR_TABLE } from './domain/error-table.js';
@@ -15,3 +17,4 @@ export { registryKeyId, spkiPem } from './domain/registry-key-id.js';
 export { purlOf, signedMessage, NPM_PUBLISH_PREDICATE } from './domain/provenance.js';
 export type { TrustedPublisher, ProvenanceSummary } from './domain/provenance.js';
 export type { ProvenancePanel } from './services/provenance/provenance-service.js';
+export { Organizations } from './services/organizations.js';

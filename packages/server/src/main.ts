@@ -16,6 +16,12 @@ import { PackumentCache } from './services/packument-cache.js';
 import { PublishVersion } from './services/publish-version.js';
 import { SecurityContact } from './services/security-contact.js';
 import { WebLogin } from './services/web-login.js';
+import { WebSessions } from './services/web-sessions.js';
+import { PackageOverviews } from './services/package-overview.js';
+import { Organizations } from './services/organizations.js';
+import { TokenManagement } from './services/token-management.js';
+import { SecretScanning } from './services/secret-scanning.js';
+import { ScannerKeyClient } from './adapters/http/scanner-key-client.js';
 import { TransparencyLog } from './services/transparency-log.js';
 import { loadOrCreateTlogKey } from './adapters/keys/tlog-key-file.js';
 import { parseCosignatureVerifierKey } from './domain/tlog/index.js';
@@ -26,6 +32,10 @@ import { loadKeyEncryptionKey } from './adapters/keys/key-encryption-key.js';
 import { loadTrustedRoots } from './adapters/keys/trusted-roots.js';
 import { RegistrySigning } from './services/registry-signing.js';
 import { Provenance } from './services/provenance/provenance-service.js';
+import { DownloadCounter } from './services/download-counter.js';
+import { LogFollower } from './services/log-follower.js';
+import { PackageStats } from './services/package-stats.js';
+import { Unpublisher } from './services/unpublish.js';
 import { actorResolver, quickActor } from './http/plugins/authenticate.js';
 import { baseUrlResolver } from './http/base-url.js';
 
@@ -46,6 +56,7 @@ export async function openStores(config: Pick<Config, 'dataDir'>): Promise<Store
 }
 
 const DEFAULT_POLICY = fileURLToPath(new URL('../../../../docs/security-policy.md', import.meta.url));
+const UNPUBLISH_POLICY = fileURLToPath(new URL('../../../../docs/unpublish-policy.md', import.meta.url));
 
 function readPolicy(config: Config): string {
   const file = config.security.policyFile ?? DEFAULT_POLICY;
@@ -106,15 +117,42 @@ export async function buildRegistry(config: Config, logger: Logger = createLogge
       publishAttestationInNpmEndpoint: config.provenance.publishAttestationInNpmEndpoint,
     },
   });
+  const downloads = new DownloadCounter({
+    store: stores.metadata, clock, flushMs: config.downloads.flushSeconds * 1000,
+    onError: (err) => logger.error({ err }, 'download counts not written; kept for the next flush'),
+  });
+  downloads.start();
+  const stats = new PackageStats({ store: stores.metadata, counter: downloads, clock });
+  const unpublisher = new Unpublisher({ store: stores.metadata, clock, feed, stats, rules: config.unpublish });
+  // Changes made by the admin CLI (takedown) or other nodes reach this node's caches through the log.
+  const follower = new LogFollower({ store: stores.metadata, feed, intervalMs: 1000, onError: (err) => logger.warn({ err }, 'log follower: read failed') });
+  await follower.start();
   const expires = config.security.expires ? new Date(config.security.expires) : new Date(clock.now().getTime() + 365 * 24 * 3600 * 1000);
   const app = await buildHttpApp(
     {
       accounts,
       reads: new PackageReads({ store: stores.metadata, blobs: stores.blobs, cache, clock, feed }),
-      writes: new PackageWrites({ store: stores.metadata, clock, feed }),
-      publisher: new PublishVersion({ store: stores.metadata, blobs: stores.blobs, clock, feed, limits: config.limits, provenance }),
+      writes: new PackageWrites({ store: stores.metadata, clock, feed, unpublisher }),
+      publisher: new PublishVersion({ store: stores.metadata, blobs: stores.blobs, clock, feed, limits: config.limits, nameQuarantineHours: config.unpublish.nameQuarantineHours, provenance }),
       provenance,
+      unpublisher,
+      downloads,
+      stats,
+      unpublishPolicy: { text: readFileSync(UNPUBLISH_POLICY, 'utf8'), rules: config.unpublish, nameQuarantineHours: config.unpublish.nameQuarantineHours },
       webLogin: new WebLogin({ store: stores.metadata, clock, accounts }),
+      webSessions: new WebSessions({
+        store: stores.metadata, clock,
+        options: { idleMs: config.web.sessionIdleMinutes * 60_000, maxMs: config.web.sessionMaxHours * 3_600_000 },
+      }),
+      overviews: new PackageOverviews({ store: stores.metadata, clock }),
+      orgs: new Organizations({ store: stores.metadata, clock }),
+      tokens: new TokenManagement({ accounts, clock }),
+      secretScanning: new SecretScanning({
+        accounts, logger,
+        providers: config.secretScanning.providers.map((p) => p.name),
+        keys: new ScannerKeyClient(new Map(config.secretScanning.providers.map((p) => [p.name, p.keysUrl]))),
+      }),
+      secureCookies: config.web.secureCookies === 'always' || (config.web.secureCookies === 'auto' && (config.publicUrl ?? '').startsWith('https:')),
       securityContact: new SecurityContact({
         contact: config.security.contact, policyUrl: config.security.policyUrl, expires,
         preferredLanguages: config.security.preferredLanguages, policyText: readPolicy(config),
@@ -135,7 +173,12 @@ export async function buildRegistry(config: Config, logger: Logger = createLogge
     },
     { bodyLimit: config.limits.bodyBytes, basePath: config.basePath, logger, metrics },
   );
-  return { app, stores };
+  // Counts are written before the store closes (startRegistry closes the app first).
+  app.addHook('onClose', async () => {
+    follower.stop();
+    await downloads.close();
+  });
+  return { app, stores, stats, unpublisher };
 }
 
 export async function startRegistry(config: Config, logger: Logger = createLogger(config)): Promise<RunningRegistry> {
@@ -154,4 +197,12 @@ export async function startRegistry(config: Config, logger: Logger = createLogge
       await stores.metadata.close();
     },
   };
+}
+
+/** The unpublish/takedown service over a data directory's stores, for the admin CLI. */
+export function openUnpublisher(stores: Stores, config: Pick<Config, 'unpublish'>, clock: Clock = systemClock): Unpublisher {
+  const feed = new ChangeFeed();
+  const counter = new DownloadCounter({ store: stores.metadata, clock, flushMs: 60_000 });
+  const stats = new PackageStats({ store: stores.metadata, counter, clock });
+  return new Unpublisher({ store: stores.metadata, clock, feed, stats, rules: config.unpublish });
 }

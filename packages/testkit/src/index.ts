@@ -7,3 +7,4 @@ export * from './pty.js';
 export * from './blobs.js';
 export * from './registry-http.js';
 export * from './web-login.js';
+export * from './browser.js';

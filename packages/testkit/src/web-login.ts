@@ -30,7 +30,8 @@ export async function completeWebLogin(loginUrl: string, username: string, passw
   const html = await page.text();
   if (page.status !== 200) throw new Error(`GET ${loginUrl} -> ${page.status}: ${html.slice(0, 500)}`);
   const cookie = cookiesOf(page);
-  const formMatch = /<form\b[^>]*>([\s\S]*?)<\/form>/i.exec(html);
+  // The sign-in form (the page also has a search form and maybe a sign-out form).
+  const formMatch = [...html.matchAll(/<form\b[^>]*>([\s\S]*?)<\/form>/gi)].find((m) => /name="password"/.test(m[1] ?? ''));
   const formTag = formMatch ? (/<form\b[^>]*>/i.exec(formMatch[0])?.[0] ?? '') : '';
   const formBody = formMatch ? formMatch[1] ?? '' : html;
   const fields: Record<string, string> = {};

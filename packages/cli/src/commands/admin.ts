@@ -1,17 +1,11 @@
 import { Command } from 'commander';
 import { join } from 'node:path';
-import { Accounts, loadConfig, loadKeyEncryptionKey, openStores, recordKeyRotation, RegistrySigning, rotateTlogKeyFile, systemClock, type Config, type Stores } from '@bulwark/server';
+import { Accounts, loadKeyEncryptionKey, recordKeyRotation, RegistrySigning, rotateTlogKeyFile, systemClock } from '@bulwark/server';
+import { addNamespaceCommands } from './admin-namespace.js';
+import { withStores } from './with-stores.js';
 import { parseDuration } from '../parse-duration.js';
+import { registerAdminOrg } from './admin-org.js';
 
-async function withStores<T>(dataDir: string | undefined, fn: (stores: Stores, config: Config) => Promise<T>): Promise<T> {
-  const config = loadConfig({ env: process.env, flags: { dataDir } });
-  const stores = await openStores(config);
-  try {
-    return await fn(stores, config);
-  } finally {
-    await stores.metadata.close();
-  }
-}
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -51,9 +45,10 @@ export function adminCommand(): Command {
     .option('--scope <scope>', 'a scope (@name) the token may act on; repeat with commas')
     .option('--read-only', 'the token cannot publish or change anything')
     .option('--expires <duration>', 'lifetime, e.g. 30d, 12h (default: no expiry)')
+    .option('--cidr <ranges>', 'addresses the token may be used from (CIDR, comma-separated)')
     .option('--name <label>', 'a label shown in token lists')
     .option('--data-dir <dir>', 'data directory (BULWARK_DATA_DIR, default ./.data)')
-    .action(async (userName: string, opts: { packages?: string; scope?: string; readOnly?: boolean; expires?: string; name?: string; dataDir?: string }) => {
+    .action(async (userName: string, opts: { packages?: string; scope?: string; readOnly?: boolean; expires?: string; cidr?: string; name?: string; dataDir?: string }) => {
       const scopes = list(opts.scope);
       for (const scope of scopes) if (!/^@[a-z0-9][a-z0-9._-]*$/.test(scope)) throw new Error(`"${scope}" is not a scope: use @name`);
       const expiresAt = opts.expires ? new Date(Date.now() + parseDuration(opts.expires)) : null;
@@ -61,7 +56,7 @@ export function adminCommand(): Command {
         const accounts = new Accounts({ store: stores.metadata, clock: systemClock, registration: 'closed' });
         const owner = await accounts.findUser(userName);
         const issued = await accounts.issueToken(owner.id, {
-          name: opts.name ?? 'bulwark admin token create', readOnly: opts.readOnly === true, packages: list(opts.packages), scopes, expiresAt,
+          name: opts.name ?? 'bulwark admin token create', readOnly: opts.readOnly === true, packages: list(opts.packages), scopes, expiresAt, cidrs: list(opts.cidr),
         });
         process.stdout.write(`${issued.token}\n`);
       });
@@ -130,5 +125,7 @@ export function adminCommand(): Command {
         process.stderr.write(`${name}: require provenance ${opts.requireProvenance ? 'on' : 'off'}\n`);
       });
     });
+  registerAdminOrg(admin);
+  addNamespaceCommands(admin);
   return admin;
 }

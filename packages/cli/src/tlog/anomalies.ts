@@ -2,7 +2,7 @@ import semver from 'semver';
 import type { FeedEntry } from './registry-client.js';
 import type { MonitorState, PackageHistory } from './state-file.js';
 
-export type AnomalyKind = 'new-publisher' | 'maintainer-added' | 'dist-tag-backwards' | 'deprecation-removed' | 'provenance-dropped';
+export type AnomalyKind = 'new-publisher' | 'maintainer-added' | 'dist-tag-backwards' | 'deprecation-removed' | 'provenance-dropped' | 'team-write-granted';
 
 export interface Anomaly {
   readonly kind: AnomalyKind;
@@ -67,6 +67,10 @@ export function observe(state: MonitorState, entry: FeedEntry): Anomaly[] {
       }
       break;
     }
+    case 'team-access-changed':
+      // A team that can now publish the package: as significant as a new maintainer (AUTHZ-2a).
+      if (entry.permission === 'read-write') flag('team-write-granted', `team ${String(entry.org)}:${String(entry.team)} may now publish ${name}, granted by ${actor}`);
+      break;
     default:
       break;
   }

@@ -24,6 +24,15 @@ test('GEN-3b: the monitor flags a new publisher, a maintainer added, a tag moved
   assert.deepEqual(state.packages.p!.publishers, ['alice', 'mallory']);
 });
 
+test('GEN-3b / AUTHZ-2a: the monitor flags a team given write access, not read access', () => {
+  const state: MonitorState = { next: 0, packages: {} };
+  let index = 0;
+  const see = (e: Record<string, unknown>) => observe(state, { index: index++, time: 't', name: '@acme/core', actor: 'adam', org: 'acme', team: 'devs', type: 'team-access-changed', ...e } as unknown as FeedEntry).map((a) => a.kind);
+  assert.deepEqual(see({ permission: 'read-only' }), []);
+  assert.deepEqual(see({ permission: 'read-write' }), ['team-write-granted']);
+  assert.deepEqual(see({ permission: null }), []);
+});
+
 test('GEN-3b: the monitor flags a publish without provenance after versions that had it', () => {
   const state: MonitorState = { next: 0, packages: {} };
   let index = 0;

@@ -32,6 +32,7 @@ export const ENV_KEYS: Readonly<Record<string, string>> = {
   BULWARK_KEY_ENCRYPTION_KEY: 'signing.keyEncryptionKey',
   BULWARK_KEY_ENCRYPTION_KEY_FILE: 'signing.keyEncryptionKeyFile',
   BULWARK_TRUSTED_ROOTS: 'provenance.trustedRoots',
+  BULWARK_WEB_SECURE_COOKIES: 'web.secureCookies',
 };
 
 const NUMERIC = new Set(['port', 'limits.bodyBytes', 'limits.tarballBytes', 'limits.unpackedBytes', 'limits.tarEntries']);

@@ -28,6 +28,20 @@ export const ConfigSchema = Type.Object(
       },
       { default: {}, additionalProperties: false },
     ),
+    /** AUTHZ-3b: secret scanners whose signed reports revoke leaked tokens. */
+    secretScanning: Type.Object(
+      {
+        providers: Type.Array(
+          Type.Object({
+            name: Type.String({ pattern: '^[a-z0-9-]{1,40}$' }),
+            /** Public keys in GitHub's format: {public_keys: [{key_identifier, key, is_current}]}. */
+            keysUrl: Type.String({ pattern: '^https?://\\S+$' }),
+          }, { additionalProperties: false }),
+          { default: [{ name: 'github', keysUrl: 'https://api.github.com/meta/public_keys/secret_scanning' }] },
+        ),
+      },
+      { default: {}, additionalProperties: false },
+    ),
     /** GEN-3b transparency log. */
     tlog: Type.Object(
       {
@@ -68,6 +82,40 @@ export const ConfigSchema = Type.Object(
          * listed bundle against the public-good Rekor, where Bulwark's attestation has no entry (docs/provenance.md).
          */
         publishAttestationInNpmEndpoint: Type.Boolean({ default: false }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    /** The web UI's browser sessions (NIST 800-63B AAL2 defaults: 30 minutes idle, 12 hours at most). */
+    web: Type.Object(
+      {
+        sessionIdleMinutes: Type.Integer({ minimum: 1, maximum: 7 * 24 * 60, default: 30 }),
+        sessionMaxHours: Type.Integer({ minimum: 1, maximum: 30 * 24, default: 12 }),
+        /** auto: secure (__Host-) cookies when publicUrl is https. */
+        secureCookies: Type.Union([Type.Literal('auto'), Type.Literal('always'), Type.Literal('never')], { default: 'auto' }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    /** GEN-2a: when owners may unpublish (docs/unpublish-policy.md); defaults are npm's. */
+    unpublish: Type.Object(
+      {
+        /** False: owners cannot unpublish at all; operators still take down. */
+        enabled: Type.Boolean({ default: true }),
+        /** Hours after publish during which owners may unpublish (if nothing depends on it). */
+        windowHours: Type.Number({ minimum: 0, maximum: 8760, default: 72 }),
+        /** After the window: allowed only with fewer downloads than this in the last 7 days. */
+        maxWeeklyDownloads: Type.Integer({ minimum: 0, default: 300 }),
+        /** After the window: allowed only with at most this many owners. */
+        maxOwners: Type.Integer({ minimum: 1, default: 1 }),
+        /** Hours after a whole-package unpublish before its former owners may publish new versions. */
+        nameQuarantineHours: Type.Number({ minimum: 0, maximum: 876_000, default: 24 }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    /** Tarball download counting (per package per day). */
+    downloads: Type.Object(
+      {
+        /** Seconds between flushes of the in-memory counters to the database (also flushed on close). */
+        flushSeconds: Type.Integer({ minimum: 1, maximum: 3600, default: 60 }),
       },
       { default: {}, additionalProperties: false },
     ),

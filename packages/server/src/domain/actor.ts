@@ -17,11 +17,17 @@ export interface TokenGrant {
   readonly expiresAt: Date | null;
   /** The trusted publisher that minted the token (OIDC), which provenance must match. */
   readonly trustedPublisher?: TrustedPublisher | null;
+  /** Orgs the token may manage; empty: every org the user may (if orgsPermission allows). */
+  readonly orgs: readonly string[];
+  readonly orgsPermission: 'none' | 'read-only' | 'read-write';
+  /** Addresses the token may be used from (CIDR); empty: anywhere. */
+  readonly cidrs: readonly string[];
+  readonly bypass2fa: boolean;
 }
 
 export type Actor =
   | { readonly kind: 'anonymous' }
   | { readonly kind: 'user'; readonly user: UserIdentity; readonly via: 'token'; readonly token: TokenGrant }
-  | { readonly kind: 'user'; readonly user: UserIdentity; readonly via: 'password' | 'operator' };
+  | { readonly kind: 'user'; readonly user: UserIdentity; readonly via: 'password' | 'operator' | 'session' };
 
 export const ANONYMOUS: Actor = Object.freeze({ kind: 'anonymous' });

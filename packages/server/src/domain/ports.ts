@@ -1,7 +1,9 @@
 import type { LogEntry } from './registry-event.js';
+import type { OrgMemberRecord, OrgRole, TeamGrantRecord, TeamPermission, TeamRecord } from './organization.js';
+import type { NamespaceOps } from './namespace-store.js';
 import type { StoredHash } from './tlog/index.js';
 import type {
-  CheckpointRecord, MaintainerRecord, NewUser, PackageRecord, SearchHit, TokenRecord, UserRecord, VersionRecord, WebLoginRecord,
+  CheckpointRecord, MaintainerRecord, NewUser, PackageRecord, SearchHit, TokenRecord, UserRecord, VersionRecord, WebLoginRecord, WebSessionRecord,
 } from './records.js';
 
 /**
@@ -9,7 +11,7 @@ import type {
  * same interface bound to one transaction. Every adapter (SQLite, PostgreSQL) passes the contract
  * suite in test/contract/.
  */
-export interface MetadataOps {
+export interface MetadataOps extends NamespaceOps {
   findUserByName(name: string): Promise<UserRecord | null>;
   findUserById(id: number): Promise<UserRecord | null>;
   /** Throws RegistryError E_USER_EXISTS when the name is taken. */
@@ -19,6 +21,8 @@ export interface MetadataOps {
   findTokenByHash(hash: string): Promise<TokenRecord | null>;
   insertToken(token: TokenRecord): Promise<void>;
   listTokens(userId: number): Promise<TokenRecord[]>;
+  /** Records a token's last use (the owner sees it; written at most once a minute per token). */
+  touchToken(tokenId: string, at: Date): Promise<void>;
   revokeToken(tokenId: string, at: Date): Promise<boolean>;
 
   findPackage(name: string): Promise<PackageRecord | null>;
@@ -38,6 +42,32 @@ export interface MetadataOps {
   /** The user that owns a scope (without '@'), if claimed. */
   findScopeOwner(scope: string): Promise<number | null>;
   claimScope(scope: string, userId: number): Promise<void>;
+
+  /** Organizations (AUTHZ-2a). An org's name is the scope it owns. */
+  orgExists(org: string): Promise<boolean>;
+  /** Throws E_ORG_EXISTS when taken. */
+  insertOrg(org: string, at: Date): Promise<void>;
+  listOrgMembers(org: string): Promise<OrgMemberRecord[]>;
+  findOrgRole(org: string, userId: number): Promise<OrgRole | null>;
+  setOrgMember(org: string, userId: number, role: OrgRole, at: Date): Promise<void>;
+  removeOrgMember(org: string, userId: number): Promise<boolean>;
+  listTeams(org: string): Promise<TeamRecord[]>;
+  /** Throws E_TEAM_EXISTS when taken. */
+  insertTeam(team: TeamRecord, at: Date): Promise<void>;
+  /** Removes the team, its members and its package grants. */
+  deleteTeam(org: string, team: string): Promise<boolean>;
+  listTeamMembers(org: string, team: string): Promise<string[]>;
+  addTeamMember(org: string, team: string, userId: number): Promise<void>;
+  removeTeamMember(org: string, team: string, userId: number): Promise<boolean>;
+  listTeamGrants(org: string, team: string): Promise<TeamGrantRecord[]>;
+  listPackageGrants(packageName: string): Promise<TeamGrantRecord[]>;
+  setTeamGrant(grant: TeamGrantRecord): Promise<void>;
+  removeTeamGrant(org: string, team: string, packageName: string): Promise<boolean>;
+  /** The user's best team permission on a package, or null. */
+  findTeamPermission(packageName: string, userId: number): Promise<TeamPermission | null>;
+  /** Packages whose names start with `@scope/`. */
+  listScopePackages(scope: string): Promise<string[]>;
+  listMaintainedPackages(userId: number): Promise<string[]>;
 
   listStarrers(name: string): Promise<string[]>;
   setStar(name: string, userId: number, starred: boolean): Promise<void>;
@@ -67,6 +97,16 @@ export interface MetadataOps {
   findWebLogin(id: string): Promise<WebLoginRecord | null>;
   completeWebLogin(id: string, userId: number): Promise<void>;
   consumeWebLogin(id: string, at: Date): Promise<boolean>;
+
+  insertWebSession(session: WebSessionRecord): Promise<void>;
+  findWebSessionBySecretHash(secretHash: string): Promise<WebSessionRecord | null>;
+  touchWebSession(id: string, at: Date): Promise<void>;
+  /** Sessions of a user, newest first. */
+  listWebSessions(userId: number): Promise<WebSessionRecord[]>;
+  /** Ends one session of a user; false when there was none with that id. */
+  deleteWebSession(userId: number, id: string): Promise<boolean>;
+  /** Ends every session of a user except `keepId` (after a password change, "sign out everywhere"). */
+  deleteWebSessionsOf(userId: number, keepId: string | null): Promise<number>;
 }
 
 export interface MetadataStore extends MetadataOps {

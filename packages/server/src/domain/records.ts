@@ -35,6 +35,13 @@ export interface TokenRecord {
   readonly revokedAt: Date | null;
   /** Set when an OIDC trusted-publisher exchange minted the token (column tokens.trusted_publisher). */
   readonly trustedPublisher?: TrustedPublisher | null;
+  /** Organizations the token may manage (with orgsPermission read-write) or read. */
+  readonly orgs: readonly string[];
+  readonly orgsPermission: 'none' | 'read-only' | 'read-write';
+  /** Publishes without a per-request OTP (automation); only granted to MFA-enrolled owners. */
+  readonly bypass2fa: boolean;
+  readonly description: string | null;
+  readonly lastUsedAt: Date | null;
 }
 
 export interface PackageRecord {
@@ -101,4 +108,20 @@ export interface SearchHit {
   readonly name: string;
   readonly fullDoc: string;
   readonly modifiedAt: Date;
+}
+
+/** A signed-in browser. The cookie holds a secret whose SHA-256 is `secretHash`. */
+export interface WebSessionRecord {
+  /** Public handle (shown on the account page, used to end one session). */
+  readonly id: string;
+  readonly secretHash: string;
+  readonly userId: number;
+  /** Authenticator assurance level reached at sign-in: 1 password, 2 with a second factor. */
+  readonly aal: 1 | 2;
+  readonly createdAt: Date;
+  readonly lastSeenAt: Date;
+  /** Absolute end; idle expiry is computed from lastSeenAt by the service. */
+  readonly expiresAt: Date;
+  readonly ip: string;
+  readonly userAgent: string;
 }

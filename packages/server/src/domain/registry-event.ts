@@ -21,7 +21,22 @@ export type RegistryEvent =
       /** The old key's signature over both verifier keys (domain/tlog/key-rotation.ts). */
       readonly statement: string; readonly actor: string;
     }
-  | { readonly type: 'maintainers-changed'; readonly name: string; readonly added: readonly string[]; readonly removed: readonly string[]; readonly actor: string };
+  | { readonly type: 'maintainers-changed'; readonly name: string; readonly added: readonly string[]; readonly removed: readonly string[]; readonly actor: string }
+  /** AUTHZ-2a: who may publish in an org changed. `role`/`permission` null: removed. */
+  | { readonly type: 'org-member-changed'; readonly org: string; readonly user: string; readonly role: string | null; readonly actor: string }
+  | { readonly type: 'team-member-changed'; readonly org: string; readonly team: string; readonly user: string; readonly member: boolean; readonly actor: string }
+  | { readonly type: 'team-access-changed'; readonly org: string; readonly team: string; readonly name: string; readonly permission: string | null; readonly actor: string }
+  /** GEN-2a: an owner unpublished one version; name@version and its tarball are tombstoned forever. */
+  | { readonly type: 'version-unpublished'; readonly name: string; readonly version: string; readonly integrity: string; readonly actor: string }
+  /** GEN-2a: an owner unpublished the whole package; the name is reserved for its former owners. */
+  | { readonly type: 'package-unpublished'; readonly name: string; readonly versions: readonly string[]; readonly actor: string }
+  /**
+   * GEN-2a: an operator removed a version (version set) or the whole package (version null) for
+   * malware or legal reasons. The reason is public; the name stays blocked until released.
+   */
+  | { readonly type: 'taken-down'; readonly name: string; readonly version: string | null; readonly versions: readonly string[]; readonly reason: string; readonly actor: string }
+  /** GEN-2a: an operator made a deleted name available again (its old versions stay tombstoned). */
+  | { readonly type: 'name-released'; readonly name: string; readonly actor: string };
 
 export interface LogEntry {
   /** Position in the log: 0, 1, 2, ... with no gaps. */

@@ -13,6 +13,11 @@ import { registerSecurityPolicy } from './routes/security-policy.js';
 import { registerWebLogin } from './routes/web-login.js';
 import { registerTransparencyLog } from './routes/tlog.js';
 import { registerProvenance } from './routes/provenance.js';
+import { registerWebUi } from './routes/web-ui.js';
+import { registerOrgsTeams } from './routes/orgs-teams.js';
+import { registerNpmTokens } from './routes/npm-tokens.js';
+import { registerSecretScanning } from './routes/secret-scanning.js';
+import { registerUnpublishPolicy } from './routes/unpublish-policy.js';
 
 export interface HttpOptions {
   readonly bodyLimit: number;
@@ -81,6 +86,11 @@ export async function buildHttpApp(ctx: RouteContext, options: HttpOptions): Pro
       registerSecurityPolicy(scoped, ctx, 'base');
       registerTransparencyLog(scoped, ctx);
       registerProvenance(scoped, ctx);
+      await registerWebUi(scoped, ctx);
+      registerOrgsTeams(scoped, ctx);
+      registerNpmTokens(scoped, ctx);
+      await registerSecretScanning(scoped, ctx);
+      registerUnpublishPolicy(scoped, ctx);
       registerDistTags(scoped, ctx);
       registerPackages(scoped, ctx);
     },

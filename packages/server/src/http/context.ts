@@ -5,10 +5,19 @@ import type { PackageReads } from '../services/package-reads.js';
 import type { PackageWrites } from '../services/package-writes.js';
 import type { PublishVersion } from '../services/publish-version.js';
 import type { WebLogin } from '../services/web-login.js';
+import type { WebSessions } from '../services/web-sessions.js';
+import type { PackageOverviews } from '../services/package-overview.js';
+import type { Organizations } from '../services/organizations.js';
+import type { TokenManagement } from '../services/token-management.js';
+import type { SecretScanning } from '../services/secret-scanning.js';
 import type { SecurityContact } from '../services/security-contact.js';
 import type { TransparencyLog } from '../services/transparency-log.js';
 import type { Registry as MetricsRegistry } from 'prom-client';
 import type { Provenance } from '../services/provenance/provenance-service.js';
+import type { DownloadCounter } from '../services/download-counter.js';
+import type { PackageStats } from '../services/package-stats.js';
+import type { Unpublisher } from '../services/unpublish.js';
+import type { UnpublishRules } from '../policy/unpublish-policy.js';
 
 /** What route modules get: services and request helpers, no adapters. */
 export interface RouteContext {
@@ -17,10 +26,24 @@ export interface RouteContext {
   readonly writes: PackageWrites;
   readonly publisher: PublishVersion;
   readonly webLogin: WebLogin;
+  readonly webSessions: WebSessions;
+  readonly overviews: PackageOverviews;
+  readonly orgs: Organizations;
+  readonly tokens: TokenManagement;
+  readonly secretScanning: SecretScanning;
+  /** Cookies only over HTTPS, with the __Host- prefix. */
+  readonly secureCookies: boolean;
   readonly securityContact: SecurityContact;
   readonly tlog: TransparencyLog;
   readonly provenance: Provenance;
   readonly metrics: MetricsRegistry;
+  /** GEN-2a: owner unpublish and operator takedown. */
+  readonly unpublisher: Unpublisher;
+  /** Counts tarball downloads (in memory, flushed in batches). */
+  readonly downloads: DownloadCounter;
+  readonly stats: PackageStats;
+  /** The written unpublish policy (docs/unpublish-policy.md) and the rules in force. */
+  readonly unpublishPolicy: { readonly text: string; readonly rules: UnpublishRules; readonly nameQuarantineHours: number };
   readonly basePath: string;
   readonly actorOf: (request: FastifyRequest) => Promise<Actor>;
   /** The same actor when it is known without I/O (anonymous or a cached token), else undefined. */

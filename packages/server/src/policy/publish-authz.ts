@@ -1,5 +1,7 @@
 import type { Actor } from '../domain/actor.js';
 import { ALLOW, deny, type Decision } from './decision.js';
+import type { OrgFacts } from '../domain/organization.js';
+import { decideOrgPublish } from './org-roles.js';
 import { decideTokenScope } from './token-scope.js';
 
 export interface PublishFacts {
@@ -10,6 +12,8 @@ export interface PublishFacts {
   readonly maintainerIds: readonly number[] | null;
   /** The user that owns the scope (claimed, or the user of that name); null if nobody; undefined if unscoped. */
   readonly scopeOwnerId: number | null | undefined;
+  /** Set when the scope belongs to an organization: its roles decide (AUTHZ-2a). */
+  readonly org?: OrgFacts | undefined;
   readonly now: Date;
 }
 
@@ -24,6 +28,7 @@ export function decidePackageWrite(facts: PublishFacts): Decision {
   const scoped = decideTokenScope(actor, facts.packageName, 'write', facts.now);
   if (!scoped.allow) return scoped;
   const userId = actor.user.id;
+  if (facts.org) return decideOrgPublish(facts.org, facts.maintainerIds?.includes(userId) ?? false, facts.maintainerIds !== null, facts.packageName);
   if (facts.maintainerIds !== null) {
     return facts.maintainerIds.includes(userId)
       ? ALLOW

@@ -6,6 +6,9 @@ import type { Clock, MetadataStore } from '../domain/ports.js';
 import type { TokenRecord, UserRecord } from '../domain/records.js';
 import { displayToken, generateToken, hashToken, isWellFormedToken } from '../domain/token-format.js';
 import { decoyHash, hashPassword, verifyPassword } from './password-hashing.js';
+import { enforce } from '../policy/decision.js';
+import { isPackagePattern, parseCidr } from '../domain/token-grant.js';
+import { decideTokenSource } from '../policy/token-scope.js';
 
 export interface NewTokenOptions {
   readonly name?: string | null;
@@ -16,6 +19,11 @@ export interface NewTokenOptions {
   readonly expiresAt?: Date | null;
   /** Set only by the OIDC trusted-publishing exchange (issue 4). */
   readonly trustedPublisher?: TrustedPublisher | null;
+  readonly orgs?: readonly string[];
+  /** Default read-write: a full token (npm login, operator-made) may manage the account. */
+  readonly orgsPermission?: TokenRecord['orgsPermission'];
+  readonly bypass2fa?: boolean;
+  readonly description?: string | null;
 }
 
 const USER_NAME = /^[a-z0-9][a-z0-9._-]{0,213}$/;
@@ -34,7 +42,11 @@ function identity(user: UserRecord): UserIdentity {
 }
 
 function grantOf(token: TokenRecord): TokenGrant {
-  return { id: token.id, readOnly: token.readOnly, packages: token.packages, scopes: token.scopes, expiresAt: token.expiresAt, trustedPublisher: token.trustedPublisher ?? null };
+  return {
+    id: token.id, readOnly: token.readOnly, packages: token.packages, scopes: token.scopes, expiresAt: token.expiresAt,
+    orgs: token.orgs, orgsPermission: token.orgsPermission, cidrs: token.cidrs, bypass2fa: token.bypass2fa,
+    trustedPublisher: token.trustedPublisher ?? null,
+  };
 }
 
 /**
@@ -91,28 +103,39 @@ export class Accounts {
   }
 
   async issueToken(userId: number, options: NewTokenOptions = {}): Promise<{ token: string; record: TokenRecord }> {
+    const badCidr = (options.cidrs ?? []).find((c) => parseCidr(c) === null);
+    if (badCidr !== undefined) throw new RegistryError('E_BAD_REQUEST', `"${badCidr.slice(0, 60)}" is not a CIDR range.`);
+    const badPattern = (options.packages ?? []).find((p) => !isPackagePattern(p));
+    if (badPattern !== undefined) throw new RegistryError('E_BAD_REQUEST', `"${badPattern.slice(0, 60)}" is not a package name or pattern.`);
     const token = generateToken();
     const record: TokenRecord = {
       id: randomUUID(), userId, hash: hashToken(token), display: displayToken(token), name: options.name ?? null,
       readOnly: options.readOnly ?? false, packages: options.packages ?? [], scopes: options.scopes ?? [],
       cidrs: options.cidrs ?? [], expiresAt: options.expiresAt ?? null, createdAt: this.deps.clock.now(), revokedAt: null,
       trustedPublisher: options.trustedPublisher ?? null,
+      orgs: options.orgs ?? [], orgsPermission: options.orgsPermission ?? 'read-write', bypass2fa: options.bypass2fa ?? false,
+      description: options.description ?? null, lastUsedAt: null,
     };
     await this.deps.store.insertToken(record);
     return { token, record };
   }
 
   /** A recently authenticated token's actor without waiting, or undefined (then call authenticateToken). */
-  peekToken(token: string): Actor | undefined {
+  peekToken(token: string, ip?: string): Actor | undefined {
     const cached = this.tokenCache.get(token);
     if (!cached) return undefined;
     const now = this.deps.clock.now().getTime();
-    return cached.until > now ? this.checkExpiry(cached.actor, now) : undefined;
+    return cached.until > now ? this.checkSource(this.checkExpiry(cached.actor, now), ip) : undefined;
+  }
+
+  private checkSource(actor: Actor, ip: string | undefined): Actor {
+    if (actor.kind === 'user' && actor.via === 'token') enforce(decideTokenSource(actor.token, ip));
+    return actor;
   }
 
   /** The actor behind a bearer token; throws E_TOKEN_INVALID for anything but a live token. */
-  async authenticateToken(token: string): Promise<Actor> {
-    const cached = this.peekToken(token);
+  async authenticateToken(token: string, ip?: string): Promise<Actor> {
+    const cached = this.peekToken(token, ip);
     if (cached) return cached;
     const now = this.deps.clock.now().getTime();
     if (!isWellFormedToken(token)) throw new RegistryError('E_TOKEN_INVALID', 'The token is not a Bulwark token.');
@@ -122,7 +145,11 @@ export class Accounts {
     const user = await this.deps.store.findUserById(record.userId);
     if (!user) throw new RegistryError('E_TOKEN_INVALID', 'The token belongs to no user.');
     const actor: Actor = { kind: 'user', user: identity(user), via: 'token', token: grantOf(record) };
-    this.checkExpiry(actor, now);
+    this.checkSource(this.checkExpiry(actor, now), ip);
+    if (!record.lastUsedAt || now - record.lastUsedAt.getTime() >= 60_000) {
+      // Shown to the owner; never worth failing or slowing the request for.
+      this.deps.store.touchToken(record.id, new Date(now)).catch(() => undefined);
+    }
     if (this.tokenCache.size >= TOKEN_CACHE_MAX) this.tokenCache.clear();
     this.tokenCache.set(token, { actor, until: now + TOKEN_CACHE_MS });
     return actor;
@@ -141,6 +168,36 @@ export class Accounts {
     if (!record || record.revokedAt) throw new RegistryError('E_TOKEN_INVALID', 'The token is unknown or was revoked.');
     await this.deps.store.revokeToken(record.id, this.deps.clock.now());
     this.forgetCachedToken(record.id);
+  }
+
+  listTokens(userId: number): Promise<TokenRecord[]> {
+    return this.deps.store.listTokens(userId);
+  }
+
+  /** AUTHZ-3b: revokes a live token found in public; null when it is no live token of ours. */
+  async revokeLeakedToken(token: string): Promise<TokenRecord | null> {
+    if (!isWellFormedToken(token)) return null;
+    const record = await this.deps.store.findTokenByHash(hashToken(token));
+    if (!record || record.revokedAt) return null;
+    if (!(await this.deps.store.revokeToken(record.id, this.deps.clock.now()))) return null;
+    this.forgetCachedToken(record.id);
+    return record;
+  }
+
+  /** The user's live token whose secret this is, or null. */
+  async findOwnTokenBySecret(userId: number, token: string): Promise<TokenRecord | null> {
+    if (!isWellFormedToken(token)) return null;
+    const record = await this.deps.store.findTokenByHash(hashToken(token));
+    return record && record.userId === userId && !record.revokedAt ? record : null;
+  }
+
+  /** Revokes one of the user's own tokens; false when it has no live token with that id. */
+  async revokeOwnToken(userId: number, tokenId: string): Promise<boolean> {
+    const token = (await this.deps.store.listTokens(userId)).find((t) => t.id === tokenId && !t.revokedAt);
+    if (!token) return false;
+    await this.deps.store.revokeToken(token.id, this.deps.clock.now());
+    this.forgetCachedToken(token.id);
+    return true;
   }
 
   private forgetCachedToken(tokenId: string): void {

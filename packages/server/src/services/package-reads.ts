@@ -58,6 +58,7 @@ export class PackageReads {
   async packument(actor: Actor, name: string, baseUrl: string, abbreviated: boolean): Promise<RenderedDocument> {
     const doc = await this.findPackument(actor, name, baseUrl, abbreviated);
     if (!doc) throw packageNotFound(name);
+    if (doc.unpublished) throw new RegistryError('E_PKG_UNPUBLISHED', `${name} was unpublished; see GET /${name} for when.`);
     return doc;
   }
 

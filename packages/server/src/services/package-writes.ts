@@ -7,12 +7,15 @@ import { revString } from '../domain/packument.js';
 import type { Clock, MetadataOps, MetadataStore } from '../domain/ports.js';
 import type { PackageRecord } from '../domain/records.js';
 import { decidePackageWrite } from '../policy/publish-authz.js';
+import { decideOrgPeopleChange } from '../policy/org-roles.js';
+import { orgFactsFor } from './org-facts.js';
 import { decideAccountWrite } from '../policy/token-scope.js';
 import { enforce } from '../policy/decision.js';
 import type { ChangeFeed } from './change-feed.js';
 import { rebuildPackageDocuments } from './package-documents.js';
 import { isValidTag } from './publish-version.js';
 import { recordEvent } from './transparency-log.js';
+import type { Unpublisher } from './unpublish.js';
 
 /** Bounds the maintainer list (and so each log entry about it, which must fit a C2SP entry bundle). */
 const MAX_MAINTAINERS = 100;
@@ -29,7 +32,7 @@ function actorName(actor: Actor): string {
  * the precomputed documents.
  */
 export class PackageWrites {
-  constructor(private readonly deps: { store: MetadataStore; clock: Clock; feed: ChangeFeed }) {}
+  constructor(private readonly deps: { store: MetadataStore; clock: Clock; feed: ChangeFeed; unpublisher: Unpublisher }) {}
 
   private async change(
     name: string,
@@ -49,7 +52,8 @@ export class PackageWrites {
 
   private async requireMaintainer(tx: MetadataOps, actor: Actor, name: string, now: Date): Promise<void> {
     const maintainerIds = (await tx.listMaintainers(name)).map((m) => m.userId);
-    enforce(decidePackageWrite({ actor, packageName: name, scope: parsePackageName(name).scope, maintainerIds, scopeOwnerId: undefined, now }));
+    const org = await orgFactsFor(tx, name, actor.kind === 'user' ? actor.user.id : null);
+    enforce(decidePackageWrite({ actor, packageName: name, scope: parsePackageName(name).scope, maintainerIds, scopeOwnerId: undefined, org, now }));
   }
 
   private static checkRev(current: PackageRecord, rev: string | undefined): void {
@@ -83,23 +87,30 @@ export class PackageWrites {
 
   /**
    * `PUT /{name}` without attachments, and `PUT /{name}/-rev/{rev}`: npm's deprecate, star and
-   * owner commands send the (partial) document back. Each kind of change is checked on its own;
-   * dropping versions (unpublish) is refused because versions are immutable.
+   * owner commands send the (partial) document back. Each kind of change is checked on its own.
+   * A document without some stored versions is `npm unpublish name@version` (GEN-2a): those
+   * versions go through the unpublish policy, and nothing else in the document is applied.
    */
-  async updateDocument(actor: Actor, name: string, body: unknown, rev: string | undefined): Promise<void> {
+  async updateDocument(actor: Actor, name: string, body: unknown, rev: string | undefined, policyUrl = '/-/bulwark/policies/unpublish'): Promise<void> {
     if (!isJsonObject(body)) throw new RegistryError('E_BAD_REQUEST', 'The document must be a JSON object.');
     if (body._id !== undefined && body._id !== name) throw new RegistryError('E_BAD_REQUEST', 'The document _id does not match the URL.');
     if (actor.kind !== 'user') throw new RegistryError('E_AUTH_REQUIRED', 'You must be logged in to change packages.');
     const user = actor.user;
+    const sentRev = rev ?? (typeof body._rev === 'string' ? body._rev : undefined);
+    if (isJsonObject(body.versions)) {
+      const sentVersions = body.versions;
+      const missing = (await this.deps.store.listVersions(name)).filter((v) => !(v.version in sentVersions)).map((v) => v.version);
+      // The unpublisher re-reads the versions under the lock and checks the revision.
+      if (missing.length > 0) return this.deps.unpublisher.removeVersions(actor, name, missing, sentRev, policyUrl);
+    }
     await this.change(name, async (tx, current, now) => {
-      PackageWrites.checkRev(current, rev ?? (typeof body._rev === 'string' ? body._rev : undefined));
+      PackageWrites.checkRev(current, sentRev);
       let distTags = current.distTags;
       if (body.versions !== undefined) {
         if (!isJsonObject(body.versions)) throw new RegistryError('E_BAD_REQUEST', 'versions must be an object.');
         const stored = await tx.listVersions(name);
-        const missing = stored.filter((v) => !(v.version in (body.versions as Record<string, unknown>)));
-        if (missing.length > 0) {
-          throw new RegistryError('E_UNPUBLISH_FORBIDDEN', `Versions on this registry are immutable and are never removed (${name}@${missing[0]!.version}). Use "npm deprecate" to warn users away from a version.`);
+        if (stored.some((v) => !(v.version in (body.versions as Record<string, unknown>)))) {
+          throw new RegistryError('E_REV_CONFLICT', `Document update conflict: ${name} changed while the document was being written; fetch it again.`);
         }
         const changes = stored.flatMap((v) => {
           const sent = (body.versions as Record<string, unknown>)[v.version];
@@ -148,20 +159,23 @@ export class PackageWrites {
     const added = [...wantedNames].filter((n) => !currentNames.has(n));
     const removed = current.filter((m) => !wantedNames.has(m.name));
     if (added.length === 0 && removed.length === 0) return;
-    await this.requireMaintainer(tx, actor, name, now);
-    enforce(decideAccountWrite(actor));
-    if (wantedNames.size === 0) throw new RegistryError('E_BAD_REQUEST', 'A package must keep at least one maintainer.');
+    const org = await orgFactsFor(tx, name, actor.kind === 'user' ? actor.user.id : null);
+    const addedUsers = [];
     for (const newName of added) {
       const user = await tx.findUserByName(newName);
       if (!user) throw new RegistryError('E_USER_NOT_FOUND', `No user named "${printable(newName)}".`);
-      await tx.addMaintainer(name, user.id);
+      addedUsers.push(user);
     }
+    if (org) {
+      // In an org, who may publish is people management: owners and admins decide, not publishers (AUTHZ-2a).
+      enforce(decideOrgPeopleChange(actor, org, { kind: 'package-maintainers', targetUserIds: addedUsers.map((u) => u.id) }));
+    } else {
+      await this.requireMaintainer(tx, actor, name, now);
+      enforce(decideAccountWrite(actor));
+    }
+    if (wantedNames.size === 0) throw new RegistryError('E_BAD_REQUEST', 'A package must keep at least one maintainer.');
+    for (const user of addedUsers) await tx.addMaintainer(name, user.id);
     for (const m of removed) await tx.removeMaintainer(name, m.userId);
     await recordEvent(tx, { type: 'maintainers-changed', name, added, removed: removed.map((m) => m.name), actor: actorName(actor) }, now);
-  }
-
-  /** `DELETE /{name}/-rev/{rev}` and tarball deletes: refused, versions are immutable (GEN-2a). */
-  refuseUnpublish(name: string): never {
-    throw new RegistryError('E_UNPUBLISH_FORBIDDEN', `Versions on this registry are immutable and are never removed (${name}). Use "npm deprecate" to warn users away from a version.`);
   }
 }

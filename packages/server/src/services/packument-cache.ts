@@ -9,6 +9,8 @@ export interface RenderedDocument {
   readonly gzip: Buffer;
   readonly etag: string;
   readonly lastModified: string;
+  /** GEN-2a: the name was unpublished or taken down; the body is its tombstone (`time.unpublished`). */
+  readonly unpublished?: true;
 }
 
 interface Entry {
@@ -16,6 +18,8 @@ interface Entry {
   abbrev?: RenderedDocument;
   /** Known not to exist: 404s are a hot path (npm probes names) and must not reach the database. */
   missing?: true;
+  /** A deleted name's tombstone document, for both kinds of request. */
+  gone?: RenderedDocument;
 }
 
 /**
@@ -39,10 +43,15 @@ export class PackumentCache {
   /** A hit without a promise. It does not refresh recency: an evicted hot entry is just refilled. */
   peek(name: string, baseUrl: string, abbreviated: boolean): RenderedDocument | undefined {
     const entry = this.entries.get(`${baseUrl}\u0000${name}`);
-    return entry ? (abbreviated ? entry.abbrev : entry.full) : undefined;
+    return entry ? (entry.gone ?? (abbreviated ? entry.abbrev : entry.full)) : undefined;
   }
 
   async get(name: string, baseUrl: string, abbreviated: boolean): Promise<RenderedDocument | null> {
+    const render = (doc: string, kind: string, modifiedAt: Date, rev: number): RenderedDocument => {
+      const body = Buffer.from(doc.replaceAll(BASE_URL_MARKER, baseUrl));
+      const etag = `"${kind}${rev}-${createHash('sha1').update(body).digest('base64url').slice(0, 16)}"`;
+      return { body, gzip: gzipSync(body), etag, lastModified: modifiedAt.toUTCString() };
+    };
     const key = `${baseUrl}\u0000${name}`;
     let entry = this.entries.get(key);
     if (entry) {
@@ -50,22 +59,19 @@ export class PackumentCache {
       this.entries.delete(key);
       this.entries.set(key, entry);
       if (entry.missing) return null;
+      if (entry.gone) return entry.gone;
       const hit = abbreviated ? entry.abbrev : entry.full;
       if (hit) return hit;
     }
     const generation = this.generation;
     const record = await this.store.findPackage(name);
     if (!record) {
-      if (generation === this.generation) this.remember(key, { missing: true });
-      return null;
+      const deleted = await this.store.findDeletedName(name);
+      const gone: RenderedDocument | undefined = deleted ? { ...render(deleted.doc, 'u', deleted.deletedAt, 0), unpublished: true } : undefined;
+      if (generation === this.generation) this.remember(key, gone ? { gone } : { missing: true });
+      return gone ?? null;
     }
-    const lastModified = record.modifiedAt.toUTCString();
-    const render = (doc: string, kind: string): RenderedDocument => {
-      const body = Buffer.from(doc.replaceAll(BASE_URL_MARKER, baseUrl));
-      const etag = `"${kind}${record.rev}-${createHash('sha1').update(body).digest('base64url').slice(0, 16)}"`;
-      return { body, gzip: gzipSync(body), etag, lastModified };
-    };
-    const doc = abbreviated ? render(record.abbrevDoc, 'a') : render(record.fullDoc, 'f');
+    const doc = abbreviated ? render(record.abbrevDoc, 'a', record.modifiedAt, record.rev) : render(record.fullDoc, 'f', record.modifiedAt, record.rev);
     if (generation !== this.generation) return doc;
     entry = this.entries.get(key) ?? {};
     if (abbreviated) entry.abbrev = doc;

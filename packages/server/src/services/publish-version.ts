@@ -5,10 +5,13 @@ import semver from 'semver';
 import type { Actor } from '../domain/actor.js';
 import { RegistryError } from '../domain/errors.js';
 import { parsePackageName, printable } from '../domain/package-name.js';
-import type { BlobStore, Clock, MetadataStore } from '../domain/ports.js';
+import type { BlobStore, Clock, MetadataOps, MetadataStore } from '../domain/ports.js';
 import type { VersionRecord } from '../domain/records.js';
 import { decidePackageWrite } from '../policy/publish-authz.js';
+import { orgFactsFor } from './org-facts.js';
 import { enforce } from '../policy/decision.js';
+import { decideNameReuse } from '../policy/unpublish-policy.js';
+import { declaredDependencies } from '../domain/namespace-store.js';
 import type { ChangeFeed } from './change-feed.js';
 import { inspectTarball, type TarballLimits } from './inspect-tarball.js';
 import { rebuildPackageDocuments } from './package-documents.js';
@@ -152,17 +155,38 @@ function checkIntegrity(manifest: Record<string, unknown>, tarball: Buffer): { i
 /** Publishes one new version: verify everything, store the tarball, then commit the metadata. */
 export class PublishVersion {
   constructor(
-    private readonly deps: { store: MetadataStore; blobs: BlobStore; clock: Clock; feed: ChangeFeed; limits: PublishLimits; provenance?: Provenance },
+    private readonly deps: {
+      store: MetadataStore; blobs: BlobStore; clock: Clock; feed: ChangeFeed; limits: PublishLimits;
+      /** Hours after a whole-package unpublish before its former owners may publish again (GEN-2a). */
+      nameQuarantineHours?: number;
+      /** AUTHZ-3c: provenance verification and registry signatures. */
+      provenance?: Provenance;
+    },
   ) {}
 
-  async publish(actor: Actor, name: string, body: unknown): Promise<{ name: string; version: string }> {
+  /** GEN-2a: a removed name@version, or removed tarball bytes, are never published again; a deleted name is reserved. */
+  private async checkTombstones(tx: MetadataOps, userId: number, name: string, version: string, blobKey: string | null, newPackage: boolean, policyUrl: string, now: Date): Promise<boolean> {
+    const buried = (await tx.findTombstone(name, version)) ?? (blobKey === null ? null : await tx.findTombstoneByBlobKey(blobKey));
+    if (buried) {
+      const what = buried.kind === 'taken-down' ? 'taken down by the registry operators' : 'unpublished';
+      throw new RegistryError('E_VERSION_TOMBSTONED', `${buried.name}@${buried.version} was ${what} on ${buried.removedAt.toISOString()}; that version (and its tarball) can never be published again. Publish a new version. Policy: ${policyUrl}`);
+    }
+    if (!newPackage) return false;
+    const deleted = await tx.findDeletedName(name);
+    if (!deleted) return false;
+    enforce(decideNameReuse({ name, deleted, userId, now, quarantineHours: this.deps.nameQuarantineHours ?? 24, policyUrl }));
+    return true;
+  }
+
+  async publish(actor: Actor, name: string, body: unknown, policyUrl = '/-/bulwark/policies/unpublish'): Promise<{ name: string; version: string }> {
     const { store, blobs, clock, feed, limits } = this.deps;
     const pkg = parsePackageName(name);
     const now = clock.now();
     // Authorization first: a stranger learns nothing about the tarball checks.
     const [existing, scopeOwnerId] = await Promise.all([store.findPackage(name), this.scopeOwner(pkg.scope)]);
     const maintainerIds = existing ? (await store.listMaintainers(name)).map((m) => m.userId) : null;
-    enforce(decidePackageWrite({ actor, packageName: name, scope: pkg.scope, maintainerIds, scopeOwnerId, now }));
+    const org = await orgFactsFor(store, name, actor.kind === 'user' ? actor.user.id : null);
+    enforce(decidePackageWrite({ actor, packageName: name, scope: pkg.scope, maintainerIds, scopeOwnerId, org, now }));
     if (actor.kind !== 'user') throw new RegistryError('E_AUTH_REQUIRED', 'You must be logged in to publish packages.');
 
     const parsed = parsePublishBody(name, body, limits);
@@ -170,6 +194,7 @@ export class PublishVersion {
       throw new RegistryError('E_VERSION_EXISTS', `You cannot publish over the previously published version ${parsed.version}.`);
     }
     const digests = checkIntegrity(parsed.manifest, parsed.tarball);
+    await this.checkTombstones(store, actor.user.id, name, parsed.version, digests.blobKey, !existing, policyUrl, now);
     const contents = inspectTarball(parsed.tarball, limits);
     if (contents.packageJson.name !== name || contents.packageJson.version !== parsed.version) {
       throw new RegistryError('E_MANIFEST_MISMATCH', `package/package.json in the tarball is for ${printable(String(contents.packageJson.name))}@${printable(String(contents.packageJson.version))}, not ${name}@${parsed.version}.`);
@@ -195,10 +220,13 @@ export class PublishVersion {
         if (current && !existing) {
           // Created concurrently: re-check that this actor may write it.
           const ids = (await tx.listMaintainers(name)).map((m) => m.userId);
-          enforce(decidePackageWrite({ actor, packageName: name, scope: pkg.scope, maintainerIds: ids, scopeOwnerId, now }));
+          enforce(decidePackageWrite({ actor, packageName: name, scope: pkg.scope, maintainerIds: ids, scopeOwnerId, org, now }));
         }
+        // Re-checked under the lock: an unpublish may have committed since the checks above.
+        if (await this.checkTombstones(tx, actor.user.id, name, parsed.version, null, !current, policyUrl, now)) await tx.releaseDeletedName(name);
         const logged = await recordEvent(tx, { type: 'version-published', name, version: parsed.version, integrity: digests.integrity, actor: actor.user.name, actorKind: 'user', provenance: seal?.bundleDigest ?? null }, now);
         await tx.insertVersion({ ...record, logIndex: logged.index });
+        await tx.insertDependencies(name, parsed.version, declaredDependencies({ ...record.manifest, name }));
         if (!current) {
           await tx.addMaintainer(name, actor.user.id);
           if (pkg.scope !== null && scopeOwnerId === null) await tx.claimScope(pkg.scope, actor.user.id);

@@ -80,6 +80,11 @@ function tokenRecord(userId: number, id: string, overrides: Partial<TokenRecord>
     createdAt: T0,
     revokedAt: null,
     trustedPublisher: null,
+    orgs: [],
+    orgsPermission: 'none',
+    bypass2fa: false,
+    description: null,
+    lastUsedAt: null,
     ...overrides,
   };
 }

@@ -4,10 +4,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import { openSqliteMetadataStore } from '../../src/adapters/metadata/sqlite-metadata-store.js';
 import { migrations } from '../../src/adapters/metadata/sql/migrations.js';
 import { RegistryError } from '../../src/domain/errors.js';
 import { runMetadataStoreContract } from './metadata-store.contract.js';
+import { runNamespaceContract } from './namespace-store.contract.js';
 
 let dir: string;
 let counter = 0;
@@ -21,6 +23,7 @@ after(async () => {
 });
 
 runMetadataStoreContract('sqlite (temp file)', () => openSqliteMetadataStore(join(dir, `store-${++counter}.sqlite`)));
+runNamespaceContract('sqlite (temp file)', () => openSqliteMetadataStore(join(dir, `store-${++counter}.sqlite`)));
 
 describe('openSqliteMetadataStore', () => {
   test('reopening the same file keeps users, packages, versions and maintainers', async () => {
@@ -74,6 +77,28 @@ describe('openSqliteMetadataStore', () => {
         store.insertUser({ name: 'alice', email: 'other@example.com', passwordHash: null, isAdmin: false }),
         (err: unknown) => err instanceof RegistryError && err.code === 'E_USER_EXISTS',
       );
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('GEN-2a: the 0005 migration indexes the dependencies of versions published before it', async () => {
+    const file = join(dir, 'backfill.sqlite');
+    const kysely = new Kysely<any>({ dialect: new SqliteDialect({ database: new SQLite(file) }) });
+    const { error } = await new Migrator({ db: kysely, provider: migrations('sqlite') }).migrateTo('0003-tlog-checkpoints');
+    assert.equal(error, undefined);
+    const now = new Date().toISOString();
+    await kysely.insertInto('users').values({ name: 'alice', email: 'a@example.com', created_at: now, updated_at: now }).execute();
+    await kysely.insertInto('versions').values({
+      name: 'app', version: '1.0.0', manifest: JSON.stringify({ dependencies: { core: '^1' }, peerDependencies: { react: '*' }, devDependencies: { tap: '*' } }),
+      integrity: 'sha512-x', shasum: 'a'.repeat(40), blob_key: 'b'.repeat(128), size: 1, file_count: 1, unpacked_size: 1, published_at: now, published_by: 1,
+    }).execute();
+    await kysely.destroy();
+    const store = await openSqliteMetadataStore(file);
+    try {
+      assert.deepEqual(await store.listDependents('core', 10), { names: ['app'], total: 1 });
+      assert.deepEqual(await store.listDependents('react', 10), { names: ['app'], total: 1 });
+      assert.deepEqual(await store.listDependents('tap', 10), { names: [], total: 0 }, 'devDependencies do not count');
     } finally {
       await store.close();
     }

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../../src/config/load-config.js';
 import { buildRegistry, systemClock, type Stores } from '../../src/main.js';
 import { Accounts } from '../../src/services/accounts.js';
+import type { Clock } from '../../src/domain/ports.js';
 import { pino } from 'pino';
 
 export interface InProcessRegistry {
@@ -17,13 +18,13 @@ export interface InProcessRegistry {
 }
 
 /** A registry built in this process on a temp data dir, driven with `app.inject` (no socket). */
-export async function inProcessRegistry(config: Record<string, unknown> = {}, env: NodeJS.ProcessEnv = {}): Promise<InProcessRegistry> {
+export async function inProcessRegistry(config: Record<string, unknown> = {}, env: NodeJS.ProcessEnv = {}, clock: Clock = systemClock): Promise<InProcessRegistry> {
   const dataDir = await mkdtemp(join(tmpdir(), 'bulwark-http-'));
   const file = join(dataDir, 'config.json');
   const { writeFile } = await import('node:fs/promises');
   await writeFile(file, JSON.stringify({ ...config, dataDir }));
   const loaded = loadConfig({ file, env });
-  const { app, stores } = await buildRegistry(loaded, pino({ level: 'silent' }));
+  const { app, stores } = await buildRegistry(loaded, pino({ level: 'silent' }), clock);
   await app.ready();
   const accounts = new Accounts({ store: stores.metadata, clock: systemClock, registration: 'closed' });
   return {

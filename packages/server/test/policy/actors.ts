@@ -22,6 +22,8 @@ export function tokenActor(id: number, grant: Partial<TokenGrant> = {}): Actor {
     kind: 'user',
     user: identity(id),
     via: 'token',
-    token: { id: `token-of-${id}`, readOnly: false, packages: [], scopes: [], expiresAt: null, ...grant },
+    token: {
+      id: `token-of-${id}`, readOnly: false, packages: [], scopes: [], expiresAt: null, orgs: [], orgsPermission: 'read-write', cidrs: [], bypass2fa: false, ...grant,
+    },
   };
 }

@@ -15,7 +15,7 @@ export function actorResolver(accounts: Accounts): (request: FastifyRequest) => 
     const space = header.indexOf(' ');
     const scheme = space === -1 ? header.toLowerCase() : header.slice(0, space).toLowerCase();
     const value = space === -1 ? '' : header.slice(space + 1).trim();
-    if (scheme === 'bearer') return accounts.authenticateToken(value);
+    if (scheme === 'bearer') return accounts.authenticateToken(value, request.ip);
     if (scheme === 'basic') {
       const decoded = Buffer.from(value, 'base64').toString('utf8');
       const colon = decoded.indexOf(':');
@@ -31,7 +31,7 @@ export function quickActor(accounts: Accounts): (request: FastifyRequest) => Act
   return (request) => {
     const header = request.headers.authorization;
     if (header === undefined) return ANONYMOUS;
-    return header.startsWith('Bearer ') ? accounts.peekToken(header.slice(7).trim()) : undefined;
+    return header.startsWith('Bearer ') ? accounts.peekToken(header.slice(7).trim(), request.ip) : undefined;
   };
 }
 

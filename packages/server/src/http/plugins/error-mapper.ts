@@ -12,6 +12,8 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: 'E_INVALID_JSON',
   FST_ERR_CTP_INVALID_JSON_BODY: 'E_INVALID_JSON',
   FST_ERR_VALIDATION: 'E_BAD_REQUEST',
+  FST_CSRF_INVALID_TOKEN: 'E_CSRF_INVALID',
+  FST_CSRF_MISSING_SECRET: 'E_CSRF_INVALID',
 };
 
 export function toRegistryError(err: unknown): RegistryError {
@@ -32,6 +34,7 @@ function mappedMessage(code: ErrorCode, err: FastifyError): string {
     case 'E_BODY_TOO_LARGE': return 'The request body is over the configured size limit.';
     case 'E_UNSUPPORTED_MEDIA_TYPE': return `Unsupported content type; send application/json.`;
     case 'E_INVALID_JSON': return 'The request body is not valid JSON.';
+    case 'E_CSRF_INVALID': return 'This form has expired or was not sent from this site; reload the page and try again.';
     default: return err.message;
   }
 }

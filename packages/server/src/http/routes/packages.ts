@@ -5,7 +5,9 @@ import type { RenderedDocument } from '../../services/packument-cache.js';
 import { packageNotFound } from '../../services/package-reads.js';
 import { sendError } from '../plugins/error-mapper.js';
 import type { RouteContext } from '../context.js';
+import { packageAccessRead, packageAccessWrite } from './package-access.js';
 import { parsePackagePath, pathBelow } from '../package-path.js';
+import { UNPUBLISH_POLICY_PATH } from './unpublish-policy.js';
 
 const CORGI = 'application/vnd.npm.install-v1+json';
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -51,12 +53,19 @@ export function registerPackages(app: FastifyInstance, ctx: RouteContext): void 
       const doc = ctx.reads.peekPackument(actor, name, baseUrl, abbreviated) ?? (await ctx.reads.findPackument(actor, name, baseUrl, abbreviated));
       // npm probes names: answer the 404 here rather than through Fastify's error path.
       if (!doc) return sendError(reply, packageNotFound(name));
+      // GEN-2a: a deleted name's tombstone. npm view reads time.unpublished from a 200 full
+      // document ("Unpublished on ..."); installs (abbreviated) get a 404 that says why.
+      if (doc.unpublished) {
+        if (abbreviated) reply.code(404);
+        return sendDocument(request, reply, doc, 'application/json; charset=utf-8', 'no-cache, max-age=0');
+      }
       return sendDocument(request, reply, doc, abbreviated ? `${CORGI}; charset=utf-8` : 'application/json; charset=utf-8', write ? 'no-store' : REVALIDATE);
     }
     if (rest.length === 2 && rest[0] === '-') {
       const hit = ctx.reads.peekTarball(actor, name, rest[1]!) ?? (await ctx.reads.tarball(actor, name, rest[1]!));
       const etag = `"${hit.blobKey.slice(0, 32)}"`;
       if (request.headers['if-none-match'] === etag) return reply.code(304).headers({ etag, 'cache-control': IMMUTABLE }).send();
+      ctx.downloads.record(name);
       return reply.headers({ etag, 'cache-control': IMMUTABLE, 'content-type': 'application/octet-stream' }).send(hit.data);
     }
     if (rest.length === 1) {
@@ -76,11 +85,11 @@ export function registerPackages(app: FastifyInstance, ctx: RouteContext): void 
     const actor = await ctx.actorOf(request);
     const body = request.body as Record<string, unknown> | null;
     if (rest.length === 0 && body && typeof body === 'object' && body._attachments !== undefined) {
-      const published = await ctx.publisher.publish(actor, name, body);
+      const published = await ctx.publisher.publish(actor, name, body, unpublishPolicyUrl(ctx, request));
       return reply.code(201).send({ ok: true, id: published.name, version: published.version });
     }
     if (rest.length === 0 || (rest.length === 2 && rest[0] === '-rev')) {
-      await ctx.writes.updateDocument(actor, name, body, rest[1]);
+      await ctx.writes.updateDocument(actor, name, body, rest[1], unpublishPolicyUrl(ctx, request));
       return reply.code(201).send({ ok: true, id: name });
     }
     throw new RegistryError('E_NOT_FOUND', 'Not found');
@@ -90,12 +99,22 @@ export function registerPackages(app: FastifyInstance, ctx: RouteContext): void 
     const { name, rest } = parsePackagePath(pathBelow(request.url, ctx.basePath));
     const actor = await ctx.actorOf(request);
     if (actor.kind !== 'user') throw new RegistryError('E_AUTH_REQUIRED', 'You must be logged in to do this (npm login).');
-    // Whole-package and tarball deletes are npm unpublish: refused (GEN-2a, versions are immutable).
-    if ((rest.length === 2 && rest[0] === '-rev') || (rest.length === 4 && rest[0] === '-' && rest[2] === '-rev')) {
-      ctx.writes.refuseUnpublish(name);
+    // npm unpublish (npm-registry-api.md 5.4), under the unpublish policy (GEN-2a).
+    if (rest.length === 2 && rest[0] === '-rev') {
+      await ctx.unpublisher.removePackage(actor, name, rest[1], unpublishPolicyUrl(ctx, request));
+      return { ok: true, id: name };
+    }
+    if (rest.length === 4 && rest[0] === '-' && rest[2] === '-rev') {
+      await ctx.unpublisher.removeTarball(actor, name, rest[1]!, rest[3], unpublishPolicyUrl(ctx, request));
+      return { ok: true, id: name };
     }
     throw new RegistryError('E_NOT_FOUND', 'Not found');
   });
+}
+
+/** Where refusals point: the written policy, served by this registry. */
+function unpublishPolicyUrl(ctx: RouteContext, request: FastifyRequest): string {
+  return `${ctx.baseUrlOf(request)}${UNPUBLISH_POLICY_PATH}`;
 }
 
 /** `npm dist-tag` (npm-registry-api.md 5.6): /-/package/{name}/dist-tags[/{tag}]. */
@@ -103,25 +122,38 @@ export function registerDistTags(app: FastifyInstance, ctx: RouteContext): void 
   const parse = (request: FastifyRequest) => {
     const path = pathBelow(request.url, ctx.basePath).slice('/-/package'.length);
     const { name, rest } = parsePackagePath(path);
-    if (rest[0] !== 'dist-tags' || rest.length > 2) throw new RegistryError('E_NOT_FOUND', 'Not found');
-    return { name, tag: rest[1] };
+    const resource = rest[0];
+    if (resource === 'collaborators' || resource === 'visibility' || resource === 'access') {
+      if (rest.length > 1) throw new RegistryError('E_NOT_FOUND', 'Not found');
+      return { name, tag: undefined, resource };
+    }
+    if (resource !== 'dist-tags' || rest.length > 2) throw new RegistryError('E_NOT_FOUND', 'Not found');
+    return { name, tag: rest[1], resource };
   };
   app.get('/-/package/*', async (request, reply) => {
-    const { name, tag } = parse(request);
+    const { name, tag, resource } = parse(request);
+    if (resource !== 'dist-tags') return packageAccessRead(ctx, request, reply, name, resource);
     const tags = await ctx.reads.distTags(await ctx.actorOf(request), name);
     reply.header('cache-control', 'no-cache, max-age=0');
     if (tag === undefined) return reply.send(tags);
     if (!(tag in tags)) throw new RegistryError('E_NOT_FOUND', `${name} has no dist-tag "${tag.slice(0, 64)}".`);
     return reply.send(JSON.stringify(tags[tag]));
   });
+  app.post('/-/package/*', async (request, reply) => {
+    const { name, resource } = parse(request);
+    if (resource !== 'access') throw new RegistryError('E_METHOD_NOT_ALLOWED', 'POST is for /-/package/{name}/access.');
+    return packageAccessWrite(ctx, request, reply, name);
+  });
   app.put('/-/package/*', async (request, reply) => {
-    const { name, tag } = parse(request);
+    const { name, tag, resource } = parse(request);
+    if (resource !== 'dist-tags') throw new RegistryError('E_METHOD_NOT_ALLOWED', 'Not allowed.');
     if (tag === undefined) throw new RegistryError('E_METHOD_NOT_ALLOWED', 'PUT a single tag: /-/package/{name}/dist-tags/{tag}.');
     await ctx.writes.setDistTag(await ctx.actorOf(request), name, tag, request.body);
     return reply.code(201).send({ ok: true });
   });
   app.delete('/-/package/*', async (request, reply) => {
-    const { name, tag } = parse(request);
+    const { name, tag, resource } = parse(request);
+    if (resource !== 'dist-tags') throw new RegistryError('E_METHOD_NOT_ALLOWED', 'Not allowed.');
     if (tag === undefined) throw new RegistryError('E_METHOD_NOT_ALLOWED', 'DELETE a single tag: /-/package/{name}/dist-tags/{tag}.');
     await ctx.writes.removeDistTag(await ctx.actorOf(request), name, tag);
     return reply.send({ ok: true });

@@ -1,19 +1,9 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { RegistryError, isRegistryError } from '../../domain/errors.js';
 import type { RouteContext } from '../context.js';
-import { LoginPage } from '../web/login-page.js';
-
-const PAGE_HEADERS = {
-  'content-type': 'text/html; charset=utf-8',
-  'cache-control': 'no-store',
-  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-  'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
-};
-
-function page(reply: FastifyReply, status: number, html: string): FastifyReply {
-  return reply.code(status).headers(PAGE_HEADERS).send(html);
-}
+import { NpmLoginPage as LoginPage } from '../web/pages/npm-login-page.js';
+import { sendPage } from '../web/page-reply.js';
+import type { WebHelpers } from '../web/web-request.js';
 
 /** npm's web login (npm-registry-api.md 3.1): POST /-/v1/login, a browser page, a polled done URL. */
 export function registerWebLogin(app: FastifyInstance, ctx: RouteContext): void {
@@ -30,23 +20,6 @@ export function registerWebLogin(app: FastifyInstance, ctx: RouteContext): void 
     });
   });
 
-  app.get<{ Params: { id: string } }>('/-/v1/login/:id', async (request, reply) => {
-    if (!(await ctx.webLogin.exists(request.params.id))) return page(reply, 404, LoginPage({ action: '', error: 'This login link has expired or was used. Run npm login again.', done: false }).replace('<form', '<form hidden'));
-    return page(reply, 200, LoginPage({ action: `${ctx.basePath}/-/v1/login/${request.params.id}` }));
-  });
-
-  app.post<{ Params: { id: string }; Body: Record<string, string> }>('/-/v1/login/:id', async (request, reply) => {
-    const action = `${ctx.basePath}/-/v1/login/${request.params.id}`;
-    const body = request.body ?? {};
-    try {
-      await ctx.webLogin.complete(request.params.id, String(body.username ?? ''), String(body.password ?? ''));
-    } catch (err) {
-      if (!isRegistryError(err)) throw err;
-      return page(reply, err.code === 'E_NOT_FOUND' ? 404 : 401, LoginPage({ action, error: err.message }));
-    }
-    return page(reply, 200, LoginPage({ action, done: true }));
-  });
-
   // npm polls with the failed request's method in some flows (npm-registry-api.md 1.4): accept any.
   app.route<{ Params: { id: string }; Querystring: { secret?: string } }>({
     method: ['GET', 'POST', 'PUT'],
@@ -59,5 +32,25 @@ export function registerWebLogin(app: FastifyInstance, ctx: RouteContext): void 
       if (token === null) return reply.code(202).header('retry-after', '1').send({});
       return reply.send({ token });
     },
+  });
+}
+
+/** The browser half of npm's web login: the page the CLI opens (in the web UI's context: cookies, CSRF). */
+export function registerWebLoginPages(app: FastifyInstance, ctx: RouteContext, web: WebHelpers): void {
+  app.get<{ Params: { id: string } }>('/-/v1/login/:id', async (request, reply) => {
+    if (!(await ctx.webLogin.exists(request.params.id))) return sendPage(reply, 404, LoginPage({ frame: web.frame(request, reply), action: null, error: 'This login link has expired or was used. Run npm login again.' }));
+    return sendPage(reply, 200, LoginPage({ frame: web.frame(request, reply), action: `${ctx.basePath}/-/v1/login/${request.params.id}` }));
+  });
+
+  app.post<{ Params: { id: string }; Body: Record<string, string> }>('/-/v1/login/:id', { preHandler: web.protectForm }, async (request, reply) => {
+    const action = `${ctx.basePath}/-/v1/login/${request.params.id}`;
+    const body = request.body ?? {};
+    try {
+      await ctx.webLogin.complete(request.params.id, String(body.username ?? ''), String(body.password ?? ''));
+    } catch (err) {
+      if (!isRegistryError(err)) throw err;
+      return sendPage(reply, err.code === 'E_NOT_FOUND' ? 404 : 401, LoginPage({ frame: web.frame(request, reply), action, error: err.message }));
+    }
+    return sendPage(reply, 200, LoginPage({ frame: web.frame(request, reply), action, done: true }));
   });
 }

@@ -1,4 +1,5 @@
 import { type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { declaredDependencies } from '../../../domain/namespace-store.js';
 
 /**
  * Schema history. Append new migrations; never edit a released one. Written in Kysely's schema
@@ -146,6 +147,126 @@ export function migrations(dialect: 'sqlite' | 'postgres'): MigrationProvider {
           .execute();
         // The trusted publisher (issue 4, OIDC) that minted a token: JSON, null for ordinary tokens.
         await db.schema.alterTable('tokens').addColumn('trusted_publisher', 'text').execute();
+      },
+    },
+    '0009-web-sessions': {
+      async up(db: Kysely<any>) {
+        // Browser sessions. The cookie carries a secret; only its SHA-256 is stored, and `id` is
+        // the public handle the account page uses to list and end sessions.
+        await db.schema
+          .createTable('web_sessions')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('secret_hash', 'text', (c) => c.notNull().unique())
+          .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id'))
+          .addColumn('aal', 'integer', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('last_seen_at', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'text', (c) => c.notNull())
+          .addColumn('ip', 'text', (c) => c.notNull())
+          .addColumn('user_agent', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('web_sessions_user').on('web_sessions').column('user_id').execute();
+      },
+    },
+    '0011-orgs-teams': {
+      async up(db: Kysely<any>) {
+        // AUTHZ-2a: organizations own scopes; roles and teams decide who publishes.
+        await db.schema.createTable('orgs').addColumn('name', 'text', (c) => c.primaryKey()).addColumn('created_at', 'text', (c) => c.notNull()).execute();
+        await db.schema
+          .createTable('org_members')
+          .addColumn('org', 'text', (c) => c.notNull().references('orgs.name'))
+          .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id'))
+          .addColumn('role', 'text', (c) => c.notNull())
+          .addColumn('added_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('org_members_pk', ['org', 'user_id'])
+          .execute();
+        await db.schema
+          .createTable('teams')
+          .addColumn('org', 'text', (c) => c.notNull().references('orgs.name'))
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('description', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('teams_pk', ['org', 'name'])
+          .execute();
+        await db.schema
+          .createTable('team_members')
+          .addColumn('org', 'text', (c) => c.notNull())
+          .addColumn('team', 'text', (c) => c.notNull())
+          .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id'))
+          .addPrimaryKeyConstraint('team_members_pk', ['org', 'team', 'user_id'])
+          .execute();
+        await db.schema
+          .createTable('team_packages')
+          .addColumn('org', 'text', (c) => c.notNull())
+          .addColumn('team', 'text', (c) => c.notNull())
+          .addColumn('package', 'text', (c) => c.notNull())
+          .addColumn('permission', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('team_packages_pk', ['org', 'team', 'package'])
+          .execute();
+        await db.schema.createIndex('team_packages_package').on('team_packages').column('package').execute();
+        await db.schema.createIndex('team_members_user').on('team_members').column('user_id').execute();
+      },
+    },
+    '0012-token-grants': {
+      async up(db: Kysely<any>) {
+        // AUTHZ-1a: npm's granular token fields, and when a token was last used (shown to its owner).
+        await db.schema.alterTable('tokens').addColumn('orgs', 'text', (c) => c.notNull().defaultTo('[]')).execute();
+        await db.schema.alterTable('tokens').addColumn('orgs_permission', 'text', (c) => c.notNull().defaultTo('read-write')).execute();
+        await db.schema.alterTable('tokens').addColumn('bypass_2fa', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+        await db.schema.alterTable('tokens').addColumn('description', 'text').execute();
+        await db.schema.alterTable('tokens').addColumn('last_used_at', 'text').execute();
+      },
+    },
+    '0005-unpublish-tombstones': {
+      async up(db: Kysely<any>) {
+        // GEN-2a: removed versions, kept forever so name@version and the tarball bytes are never reused.
+        await db.schema
+          .createTable('tombstones')
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('version', 'text', (c) => c.notNull())
+          .addColumn('integrity', 'text', (c) => c.notNull())
+          .addColumn('blob_key', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('actor', 'text', (c) => c.notNull())
+          .addColumn('reason', 'text')
+          .addColumn('published_at', 'text', (c) => c.notNull())
+          .addColumn('removed_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('tombstones_pk', ['name', 'version'])
+          .execute();
+        await db.schema.createIndex('tombstones_blob').on('tombstones').column('blob_key').execute();
+        await db.schema
+          .createTable('deleted_names')
+          .addColumn('name', 'text', (c) => c.primaryKey())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('actor', 'text', (c) => c.notNull())
+          .addColumn('reason', 'text')
+          .addColumn('deleted_at', 'text', (c) => c.notNull())
+          .addColumn('former_owner_ids', 'text', (c) => c.notNull())
+          .addColumn('doc', 'text', (c) => c.notNull())
+          .execute();
+        // The dependents index: one row per (version, dependency name).
+        await db.schema
+          .createTable('dependencies')
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('version', 'text', (c) => c.notNull())
+          .addColumn('depends_on', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('dependencies_pk', ['name', 'version', 'depends_on'])
+          .execute();
+        await db.schema.createIndex('dependencies_target').on('dependencies').columns(['depends_on', 'name']).execute();
+        await db.schema
+          .createTable('download_counts')
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('day', 'text', (c) => c.notNull())
+          .addColumn('count', 'integer', (c) => c.notNull())
+          .addPrimaryKeyConstraint('download_counts_pk', ['name', 'day'])
+          .execute();
+        await db.schema.createIndex('download_counts_day').on('download_counts').columns(['day', 'name']).execute();
+        // Index the versions published before this migration.
+        const rows = await db.selectFrom('versions').select(['name', 'version', 'manifest']).execute();
+        for (const row of rows as Array<{ name: string; version: string; manifest: string }>) {
+          const deps = declaredDependencies({ ...(JSON.parse(row.manifest) as Record<string, unknown>), name: row.name });
+          if (deps.length > 0) await db.insertInto('dependencies').values(deps.map((d) => ({ name: row.name, version: row.version, depends_on: d }))).execute();
+        }
       },
     },
   };

@@ -28,6 +28,11 @@ export interface Database {
     created_at: string;
     revoked_at: string | null;
     trusted_publisher?: string | null;
+    orgs: string;
+    orgs_permission: string;
+    bypass_2fa: number;
+    description: string | null;
+    last_used_at: string | null;
   };
   packages: {
     name: string;
@@ -65,6 +70,20 @@ export interface Database {
   tlog_entries: { idx: number; time: string; entry: string };
   tlog_hashes: { level: number; idx: number; hash: string };
   tlog_checkpoints: { size: number; note: string; issued_at: string };
+  tombstones: {
+    name: string;
+    version: string;
+    integrity: string;
+    blob_key: string;
+    kind: string;
+    actor: string;
+    reason: string | null;
+    published_at: string;
+    removed_at: string;
+  };
+  deleted_names: { name: string; kind: string; actor: string; reason: string | null; deleted_at: string; former_owner_ids: string; doc: string };
+  dependencies: { name: string; version: string; depends_on: string };
+  download_counts: { name: string; day: string; count: number };
   web_logins: {
     id: string;
     done_secret_hash: string;
@@ -72,5 +91,21 @@ export interface Database {
     created_at: string;
     expires_at: string;
     consumed_at: string | null;
+  };
+  orgs: { name: string; created_at: string };
+  org_members: { org: string; user_id: number; role: string; added_at: string };
+  teams: { org: string; name: string; description: string | null; created_at: string };
+  team_members: { org: string; team: string; user_id: number };
+  team_packages: { org: string; team: string; package: string; permission: string };
+  web_sessions: {
+    id: string;
+    secret_hash: string;
+    user_id: number;
+    aal: number;
+    created_at: string;
+    last_seen_at: string;
+    expires_at: string;
+    ip: string;
+    user_agent: string;
   };
 }

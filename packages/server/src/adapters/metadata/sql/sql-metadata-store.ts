@@ -1,12 +1,15 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { MetadataOps, MetadataStore } from '../../../domain/ports.js';
 import type {
-  CheckpointRecord, MaintainerRecord, NewUser, PackageRecord, SearchHit, TokenRecord, UserRecord, VersionRecord, WebLoginRecord,
+  CheckpointRecord, MaintainerRecord, NewUser, PackageRecord, SearchHit, TokenRecord, UserRecord, VersionRecord, WebLoginRecord, WebSessionRecord,
 } from '../../../domain/records.js';
 import { RegistryError } from '../../../domain/errors.js';
 import type { LogEntry } from '../../../domain/registry-event.js';
 import type { StoredHash } from '../../../domain/tlog/index.js';
+import type { OrgMemberRecord, OrgRole, TeamGrantRecord, TeamPermission, TeamRecord } from '../../../domain/organization.js';
 import type { Database } from './schema.js';
+import type { NamespaceOps } from '../../../domain/namespace-store.js';
+import { SqlNamespaceOps } from './namespace-ops.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -33,7 +36,9 @@ function toToken(row: Database['tokens']): TokenRecord {
     id: row.id, userId: row.user_id, hash: row.hash, display: row.display, name: row.name,
     readOnly: row.read_only === 1, packages: JSON.parse(row.packages), scopes: JSON.parse(row.scopes),
     cidrs: JSON.parse(row.cidrs), expiresAt: dateOrNull(row.expires_at), createdAt: date(row.created_at),
-    revokedAt: dateOrNull(row.revoked_at), trustedPublisher: row.trusted_publisher ? JSON.parse(row.trusted_publisher) : null,
+    revokedAt: dateOrNull(row.revoked_at), orgs: JSON.parse(row.orgs), orgsPermission: row.orgs_permission as TokenRecord['orgsPermission'],
+    bypass2fa: row.bypass_2fa === 1, description: row.description, lastUsedAt: dateOrNull(row.last_used_at),
+    trustedPublisher: row.trusted_publisher ? JSON.parse(row.trusted_publisher) : null,
   };
 }
 
@@ -54,6 +59,13 @@ function toVersion(row: Database['versions']): VersionRecord {
   };
 }
 
+function toWebSession(row: Database['web_sessions']): WebSessionRecord {
+  return {
+    id: row.id, secretHash: row.secret_hash, userId: row.user_id, aal: row.aal === 2 ? 2 : 1, createdAt: date(row.created_at),
+    lastSeenAt: date(row.last_seen_at), expiresAt: date(row.expires_at), ip: row.ip, userAgent: row.user_agent,
+  };
+}
+
 function toWebLogin(row: Database['web_logins']): WebLoginRecord {
   return {
     id: row.id, doneSecretHash: row.done_secret_hash, userId: row.user_id, createdAt: date(row.created_at),
@@ -63,7 +75,29 @@ function toWebLogin(row: Database['web_logins']): WebLoginRecord {
 
 /** The metadata port over any Kysely dialect; SQLite and PostgreSQL differ only in set-up. */
 export class SqlMetadataOps implements MetadataOps {
-  constructor(protected readonly db: Db, private readonly lockRows: boolean) {}
+  /** GEN-2a tables (namespace-ops.ts), bound to the same connection or transaction. */
+  private readonly ns: SqlNamespaceOps;
+
+  constructor(protected readonly db: Db, private readonly lockRows: boolean) {
+    this.ns = new SqlNamespaceOps(db);
+  }
+
+  insertTombstone(...a: Parameters<NamespaceOps['insertTombstone']>) { return this.ns.insertTombstone(...a); }
+  findTombstone(...a: Parameters<NamespaceOps['findTombstone']>) { return this.ns.findTombstone(...a); }
+  findTombstoneByBlobKey(...a: Parameters<NamespaceOps['findTombstoneByBlobKey']>) { return this.ns.findTombstoneByBlobKey(...a); }
+  listTombstones(...a: Parameters<NamespaceOps['listTombstones']>) { return this.ns.listTombstones(...a); }
+  deleteVersion(...a: Parameters<NamespaceOps['deleteVersion']>) { return this.ns.deleteVersion(...a); }
+  deletePackage(...a: Parameters<NamespaceOps['deletePackage']>) { return this.ns.deletePackage(...a); }
+  saveDeletedName(...a: Parameters<NamespaceOps['saveDeletedName']>) { return this.ns.saveDeletedName(...a); }
+  findDeletedName(...a: Parameters<NamespaceOps['findDeletedName']>) { return this.ns.findDeletedName(...a); }
+  releaseDeletedName(...a: Parameters<NamespaceOps['releaseDeletedName']>) { return this.ns.releaseDeletedName(...a); }
+  insertDependencies(...a: Parameters<NamespaceOps['insertDependencies']>) { return this.ns.insertDependencies(...a); }
+  deleteDependencies(...a: Parameters<NamespaceOps['deleteDependencies']>) { return this.ns.deleteDependencies(...a); }
+  listDependents(...a: Parameters<NamespaceOps['listDependents']>) { return this.ns.listDependents(...a); }
+  topDependedOn(...a: Parameters<NamespaceOps['topDependedOn']>) { return this.ns.topDependedOn(...a); }
+  addDownloads(...a: Parameters<NamespaceOps['addDownloads']>) { return this.ns.addDownloads(...a); }
+  sumDownloads(...a: Parameters<NamespaceOps['sumDownloads']>) { return this.ns.sumDownloads(...a); }
+  topDownloads(...a: Parameters<NamespaceOps['topDownloads']>) { return this.ns.topDownloads(...a); }
 
   async findUserByName(name: string) {
     const row = await this.db.selectFrom('users').selectAll().where('name', '=', name).executeTakeFirst();
@@ -106,9 +140,15 @@ export class SqlMetadataOps implements MetadataOps {
         id: t.id, user_id: t.userId, hash: t.hash, display: t.display, name: t.name, read_only: t.readOnly ? 1 : 0,
         packages: JSON.stringify(t.packages), scopes: JSON.stringify(t.scopes), cidrs: JSON.stringify(t.cidrs),
         expires_at: isoOrNull(t.expiresAt), created_at: iso(t.createdAt), revoked_at: isoOrNull(t.revokedAt),
+        orgs: JSON.stringify(t.orgs), orgs_permission: t.orgsPermission, bypass_2fa: t.bypass2fa ? 1 : 0,
+        description: t.description, last_used_at: isoOrNull(t.lastUsedAt),
         trusted_publisher: t.trustedPublisher ? JSON.stringify(t.trustedPublisher) : null,
       })
       .execute();
+  }
+
+  async touchToken(tokenId: string, at: Date) {
+    await this.db.updateTable('tokens').set({ last_used_at: iso(at) }).where('id', '=', tokenId).execute();
   }
 
   async listTokens(userId: number) {
@@ -214,6 +254,116 @@ export class SqlMetadataOps implements MetadataOps {
     await this.db.insertInto('scopes').values({ scope, owner_id: userId, claimed_at: iso(new Date()) }).onConflict((oc) => oc.doNothing()).execute();
   }
 
+  async orgExists(org: string) {
+    return (await this.db.selectFrom('orgs').select('name').where('name', '=', org).executeTakeFirst()) !== undefined;
+  }
+
+  async insertOrg(org: string, at: Date) {
+    try {
+      await this.db.insertInto('orgs').values({ name: org, created_at: iso(at) }).execute();
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new RegistryError('E_ORG_EXISTS', `The organization ${org} already exists.`, { cause: err });
+      throw err;
+    }
+  }
+
+  async listOrgMembers(org: string): Promise<OrgMemberRecord[]> {
+    const rows = await this.db.selectFrom('org_members').innerJoin('users', 'users.id', 'org_members.user_id')
+      .select(['org_members.org', 'org_members.user_id', 'org_members.role', 'users.name']).where('org_members.org', '=', org).orderBy('users.name').execute();
+    return rows.map((r) => ({ org: r.org, userId: r.user_id, userName: r.name, role: r.role as OrgRole }));
+  }
+
+  async findOrgRole(org: string, userId: number) {
+    const row = await this.db.selectFrom('org_members').select('role').where('org', '=', org).where('user_id', '=', userId).executeTakeFirst();
+    return row ? (row.role as OrgRole) : null;
+  }
+
+  async setOrgMember(org: string, userId: number, role: OrgRole, at: Date) {
+    await this.db.insertInto('org_members').values({ org, user_id: userId, role, added_at: iso(at) })
+      .onConflict((oc) => oc.columns(['org', 'user_id']).doUpdateSet({ role })).execute();
+  }
+
+  async removeOrgMember(org: string, userId: number) {
+    await this.db.deleteFrom('team_members').where('org', '=', org).where('user_id', '=', userId).execute();
+    const result = await this.db.deleteFrom('org_members').where('org', '=', org).where('user_id', '=', userId).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  async listTeams(org: string): Promise<TeamRecord[]> {
+    const rows = await this.db.selectFrom('teams').select(['org', 'name', 'description']).where('org', '=', org).orderBy('name').execute();
+    return rows;
+  }
+
+  async insertTeam(team: TeamRecord, at: Date) {
+    try {
+      await this.db.insertInto('teams').values({ org: team.org, name: team.name, description: team.description, created_at: iso(at) }).execute();
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new RegistryError('E_TEAM_EXISTS', `The team ${team.org}:${team.name} already exists.`, { cause: err });
+      throw err;
+    }
+  }
+
+  async deleteTeam(org: string, team: string) {
+    await this.db.deleteFrom('team_members').where('org', '=', org).where('team', '=', team).execute();
+    await this.db.deleteFrom('team_packages').where('org', '=', org).where('team', '=', team).execute();
+    const result = await this.db.deleteFrom('teams').where('org', '=', org).where('name', '=', team).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  async listTeamMembers(org: string, team: string) {
+    const rows = await this.db.selectFrom('team_members').innerJoin('users', 'users.id', 'team_members.user_id').select('users.name')
+      .where('team_members.org', '=', org).where('team_members.team', '=', team).orderBy('users.name').execute();
+    return rows.map((r) => r.name);
+  }
+
+  async addTeamMember(org: string, team: string, userId: number) {
+    await this.db.insertInto('team_members').values({ org, team, user_id: userId }).onConflict((oc) => oc.doNothing()).execute();
+  }
+
+  async removeTeamMember(org: string, team: string, userId: number) {
+    const result = await this.db.deleteFrom('team_members').where('org', '=', org).where('team', '=', team).where('user_id', '=', userId).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  async listTeamGrants(org: string, team: string): Promise<TeamGrantRecord[]> {
+    const rows = await this.db.selectFrom('team_packages').selectAll().where('org', '=', org).where('team', '=', team).orderBy('package').execute();
+    return rows.map((r) => ({ org: r.org, team: r.team, packageName: r.package, permission: r.permission as TeamPermission }));
+  }
+
+  async listPackageGrants(packageName: string): Promise<TeamGrantRecord[]> {
+    const rows = await this.db.selectFrom('team_packages').selectAll().where('package', '=', packageName).orderBy('team').execute();
+    return rows.map((r) => ({ org: r.org, team: r.team, packageName: r.package, permission: r.permission as TeamPermission }));
+  }
+
+  async setTeamGrant(g: TeamGrantRecord) {
+    await this.db.insertInto('team_packages').values({ org: g.org, team: g.team, package: g.packageName, permission: g.permission })
+      .onConflict((oc) => oc.columns(['org', 'team', 'package']).doUpdateSet({ permission: g.permission })).execute();
+  }
+
+  async removeTeamGrant(org: string, team: string, packageName: string) {
+    const result = await this.db.deleteFrom('team_packages').where('org', '=', org).where('team', '=', team).where('package', '=', packageName).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  async findTeamPermission(packageName: string, userId: number): Promise<TeamPermission | null> {
+    const rows = await this.db.selectFrom('team_packages')
+      .innerJoin('team_members', (j) => j.onRef('team_members.org', '=', 'team_packages.org').onRef('team_members.team', '=', 'team_packages.team'))
+      .select('team_packages.permission').where('team_packages.package', '=', packageName).where('team_members.user_id', '=', userId).execute();
+    if (rows.some((r) => r.permission === 'read-write')) return 'read-write';
+    return rows.length > 0 ? 'read-only' : null;
+  }
+
+  async listScopePackages(scope: string) {
+    const prefix = `@${scope}/`;
+    const rows = await this.db.selectFrom('packages').select('name').where('name', '>=', prefix).where('name', '<', `@${scope}0`).orderBy('name').execute();
+    return rows.map((r) => r.name).filter((n) => n.startsWith(prefix));
+  }
+
+  async listMaintainedPackages(userId: number) {
+    const rows = await this.db.selectFrom('maintainers').select('name').where('user_id', '=', userId).orderBy('name').execute();
+    return rows.map((r) => r.name);
+  }
+
   async listStarrers(name: string) {
     const rows = await this.db.selectFrom('stars').innerJoin('users', 'users.id', 'stars.user_id').select('users.name').where('stars.name', '=', name).orderBy('users.name').execute();
     return rows.map((r) => r.name);
@@ -317,6 +467,39 @@ export class SqlMetadataOps implements MetadataOps {
   async consumeWebLogin(id: string, at: Date) {
     const result = await this.db.updateTable('web_logins').set({ consumed_at: iso(at) }).where('id', '=', id).where('consumed_at', 'is', null).executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;
+  }
+
+  async insertWebSession(s: WebSessionRecord) {
+    await this.db.insertInto('web_sessions').values({
+      id: s.id, secret_hash: s.secretHash, user_id: s.userId, aal: s.aal, created_at: iso(s.createdAt),
+      last_seen_at: iso(s.lastSeenAt), expires_at: iso(s.expiresAt), ip: s.ip, user_agent: s.userAgent,
+    }).execute();
+  }
+
+  async findWebSessionBySecretHash(secretHash: string) {
+    const row = await this.db.selectFrom('web_sessions').selectAll().where('secret_hash', '=', secretHash).executeTakeFirst();
+    return row ? toWebSession(row) : null;
+  }
+
+  async touchWebSession(id: string, at: Date) {
+    await this.db.updateTable('web_sessions').set({ last_seen_at: iso(at) }).where('id', '=', id).execute();
+  }
+
+  async listWebSessions(userId: number) {
+    const rows = await this.db.selectFrom('web_sessions').selectAll().where('user_id', '=', userId).orderBy('created_at', 'desc').execute();
+    return rows.map(toWebSession);
+  }
+
+  async deleteWebSession(userId: number, id: string) {
+    const result = await this.db.deleteFrom('web_sessions').where('user_id', '=', userId).where('id', '=', id).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  async deleteWebSessionsOf(userId: number, keepId: string | null) {
+    let query = this.db.deleteFrom('web_sessions').where('user_id', '=', userId);
+    if (keepId !== null) query = query.where('id', '!=', keepId);
+    const result = await query.executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 }
 

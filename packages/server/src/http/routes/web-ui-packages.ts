@@ -1,0 +1,63 @@
+import type { FastifyInstance } from 'fastify';
+import type { Actor } from '../../domain/actor.js';
+import { RegistryError } from '../../domain/errors.js';
+import { parsePackageName, tarballPath } from '../../domain/package-name.js';
+import type { RouteContext } from '../context.js';
+import { sendPage } from '../web/page-reply.js';
+import { HomePage } from '../web/pages/home-page.js';
+import { PackagePage } from '../web/pages/package-page.js';
+import { VersionPage } from '../web/pages/version-page.js';
+import type { WebHelpers } from '../web/web-request.js';
+import type { VersionPanel } from '../web/version-panel.js';
+
+const PAGE_SIZE = 50;
+
+/** `name` or `name/v/version` below /-/ui/package/, with scoped names as `@scope/name`. */
+function parseUiPackagePath(wildcard: string): { name: string; version: string | null } {
+  let parts: string[];
+  try {
+    parts = wildcard.split('/').map((s) => decodeURIComponent(s));
+  } catch (err) {
+    throw new RegistryError('E_BAD_REQUEST', 'The URL has a malformed percent-encoding.', { cause: err });
+  }
+  const nameParts = parts[0]?.startsWith('@') ? 2 : 1;
+  const name = parts.slice(0, nameParts).join('/');
+  const rest = parts.slice(nameParts);
+  if (!name || (rest.length !== 0 && (rest.length !== 2 || rest[0] !== 'v'))) throw new RegistryError('E_NOT_FOUND', 'Not found');
+  return { name, version: rest[1] ?? null };
+}
+
+export function sessionActor(request: { webSession: import('../../services/web-sessions.js').ActiveSession | null }): Actor {
+  const s = request.webSession;
+  if (!s) return { kind: 'anonymous' };
+  return { kind: 'user', via: 'session', user: { id: s.user.id, name: s.user.name, email: s.user.email, isAdmin: s.user.isAdmin } };
+}
+
+/** Package list, search, package and version pages (GEN-2d panels plug in as VersionPanels). */
+export function registerWebUiPackages(app: FastifyInstance, ctx: RouteContext, web: WebHelpers, panels: readonly VersionPanel[]): void {
+  const list = async (request: import('fastify').FastifyRequest<{ Querystring: { q?: string; from?: string } }>, reply: import('fastify').FastifyReply) => {
+    const query = String(request.query.q ?? '').slice(0, 200).trim();
+    const from = Math.max(0, Math.min(10_000, Number.parseInt(String(request.query.from ?? '0'), 10) || 0));
+    const { total, packages } = await ctx.overviews.list(query, PAGE_SIZE, from);
+    return sendPage(reply, 200, HomePage({ frame: web.frame(request, reply), query, total, packages }));
+  };
+  app.get('/', list);
+  app.get('/-/ui/search', list);
+
+  app.get<{ Params: { '*': string } }>('/-/ui/package/*', async (request, reply) => {
+    const { name, version } = parseUiPackagePath(request.params['*']);
+    const actor = sessionActor(request);
+    const pkg = await ctx.overviews.overview(actor, name);
+    const frame = web.frame(request, reply);
+    if (version === null) return sendPage(reply, 200, PackagePage({ frame, pkg }));
+    const record = pkg.versions.find((v) => v.version === version);
+    if (!record) throw new RegistryError('E_VERSION_NOT_FOUND', `${name} has no version ${version.slice(0, 64)}.`);
+    const publisher = pkg.maintainers.find((m) => m.userId === record.publishedBy)?.name
+      ?? (typeof (record.manifest._npmUser as { name?: unknown } | undefined)?.name === 'string' ? String((record.manifest._npmUser as { name: string }).name) : `user #${record.publishedBy}`);
+    const rendered = await Promise.all(panels.map((panel) => panel({ actor, name, record, frame })));
+    return sendPage(reply, 200, VersionPage({
+      frame,
+      view: { name, record, publisher, tarballUrl: `${ctx.baseUrlOf(request)}${tarballPath(parsePackageName(name), record.version)}`, panels: rendered },
+    }));
+  });
+}

@@ -1,0 +1,34 @@
+import type { FastifyInstance } from 'fastify';
+import { ERROR_TABLE } from '../../domain/error-table.js';
+import type { RouteContext } from '../context.js';
+import { toRegistryError } from '../plugins/error-mapper.js';
+import { sendPage } from '../web/page-reply.js';
+import { ErrorPage } from '../web/pages/error-page.js';
+import { registerStaticAssets } from '../web/static-assets.js';
+import type { VersionPanel } from '../web/version-panel.js';
+import { registerWebRequest } from '../web/web-request.js';
+import { registerWebLoginPages } from './web-login.js';
+import { registerWebUiAccount } from './web-ui-account.js';
+import { registerWebUiPackages } from './web-ui-packages.js';
+
+/**
+ * The web UI: server-rendered pages in their own Fastify context (cookies, CSRF, sessions and
+ * HTML error pages apply here only; the npm API next door stays cookie-free and JSON).
+ */
+export async function registerWebUi(app: FastifyInstance, ctx: RouteContext, panels: readonly VersionPanel[] = []): Promise<void> {
+  const assets = registerStaticAssets(app, ctx.basePath, ['app.css']);
+  await app.register(async (web) => {
+    const helpers = await registerWebRequest(web, {
+      sessions: ctx.webSessions, secureCookies: ctx.secureCookies, basePath: ctx.basePath, assets, baseUrlOf: ctx.baseUrlOf,
+    });
+    web.setErrorHandler((err, request, reply) => {
+      const error = toRegistryError(err);
+      if (error.code === 'E_INTERNAL') request.log.error({ err }, 'page failed');
+      const status = ERROR_TABLE[error.code].status;
+      return sendPage(reply, status, ErrorPage({ frame: helpers.frame(request, reply), status, message: error.message }));
+    });
+    registerWebLoginPages(web, ctx, helpers);
+    registerWebUiAccount(web, ctx, helpers);
+    registerWebUiPackages(web, ctx, helpers, panels);
+  });
+}
