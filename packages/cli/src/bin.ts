@@ -5,6 +5,7 @@ import { adminCommand } from './commands/admin.js';
 import { nameCommand } from './commands/name.js';
 import { serveCommand } from './commands/serve.js';
 import { tlogCommand } from './commands/tlog.js';
+import { verifyCommand } from './commands/verify.js';
 
 const program = new Command('bulwark')
   .description('Bulwark: a secure, fast, npm-compatible package registry')
@@ -13,6 +14,7 @@ const program = new Command('bulwark')
   .addCommand(adminCommand())
   .addCommand(tlogCommand())
   .addCommand(nameCommand())
+  .addCommand(verifyCommand())
   .exitOverride();
 
 try {

@@ -10,4 +10,13 @@ export { RegistryError, isRegistryError, type ErrorCode } from './domain/errors.
 export { ERROR_TABLE } from './domain/error-table.js';
 export { recordKeyRotation } from './services/transparency-log.js';
 export { rotateTlogKeyFile, loadOrCreateTlogKey } from './adapters/keys/tlog-key-file.js';
+export { RegistrySigning, type NpmPublicKey } from './services/registry-signing.js';
+export { loadKeyEncryptionKey } from './adapters/keys/key-encryption-key.js';
+export { loadTrustedRoots, PUBLIC_GOOD_TRUSTED_ROOT } from './adapters/keys/trusted-roots.js';
+export { buildTrustMaterial, type RegistryPublicKey } from './services/provenance/trust.js';
+export { verifyBundle, summarize, type Subject, type VerifiedBundle } from './services/provenance/verify-bundle.js';
+export { registryKeyId, spkiPem } from './domain/registry-key-id.js';
+export { purlOf, signedMessage, NPM_PUBLISH_PREDICATE } from './domain/provenance.js';
+export type { TrustedPublisher, ProvenanceSummary } from './domain/provenance.js';
+export type { ProvenancePanel } from './services/provenance/provenance-service.js';
 export { Organizations } from './services/organizations.js';

@@ -31,6 +31,12 @@ import { TransparencyLog } from './services/transparency-log.js';
 import { loadOrCreateTlogKey } from './adapters/keys/tlog-key-file.js';
 import { parseCosignatureVerifierKey } from './domain/tlog/index.js';
 import { buildHttpApp } from './http/app.js';
+import type { ProvenanceStore } from './domain/provenance-store.js';
+import { SqlProvenanceStore } from './adapters/metadata/sql/provenance-store.js';
+import { loadKeyEncryptionKey } from './adapters/keys/key-encryption-key.js';
+import { loadTrustedRoots } from './adapters/keys/trusted-roots.js';
+import { RegistrySigning } from './services/registry-signing.js';
+import { Provenance } from './services/provenance/provenance-service.js';
 import { DownloadCounter } from './services/download-counter.js';
 import { LogFollower } from './services/log-follower.js';
 import { PackageStats } from './services/package-stats.js';
@@ -51,6 +57,7 @@ export interface Stores {
   readonly blobs: BlobStore;
   readonly advisories: AdvisoryStore;
   readonly names: NameStore;
+  readonly provenance: ProvenanceStore;
 }
 
 export async function openStores(config: Pick<Config, 'dataDir'>): Promise<Stores> {
@@ -59,7 +66,7 @@ export async function openStores(config: Pick<Config, 'dataDir'>): Promise<Store
   const metadata = await openSqliteMetadataStore(join(config.dataDir, 'registry.sqlite'));
   return {
     metadata, blobs: new FsBlobStore(join(config.dataDir, 'blobs')),
-    advisories: new SqlAdvisoryStore(metadata.kysely), names: new SqlNameStore(metadata.kysely),
+    advisories: new SqlAdvisoryStore(metadata.kysely), names: new SqlNameStore(metadata.kysely), provenance: new SqlProvenanceStore(metadata.kysely),
   };
 }
 
@@ -112,6 +119,19 @@ export async function buildRegistry(config: Config, logger: Logger = createLogge
   if (config.security.contact.length === 0) {
     logger.warn('security.contact is not set: security.txt names only the policy page; set BULWARK_SECURITY_CONTACT (e.g. mailto:security@your.org) so researchers can reach you (GEN-1a)');
   }
+  // AUTHZ-3c: the registry signing key (made on first start) signs every version; older versions are signed here.
+  const signing = new RegistrySigning({ store: stores.provenance, kek: loadKeyEncryptionKey(config), clock });
+  await signing.init();
+  const backfilled = await signing.backfill(stores.metadata, feed);
+  if (backfilled > 0) logger.info({ versions: backfilled, keyid: signing.activeKeyId }, 'signed versions that had no signature by the current registry key');
+  const provenance = new Provenance({
+    signing, store: stores.provenance, metadata: stores.metadata, clock,
+    config: {
+      trustedRoots: loadTrustedRoots(config), rekorSearchUrl: config.provenance.rekorSearchUrl,
+      registryUrl: config.publicUrl ?? `https://${tlogOrigin(config)}`,
+      publishAttestationInNpmEndpoint: config.provenance.publishAttestationInNpmEndpoint,
+    },
+  });
   const downloads = new DownloadCounter({
     store: stores.metadata, clock, flushMs: config.downloads.flushSeconds * 1000,
     onError: (err) => logger.error({ err }, 'download counts not written; kept for the next flush'),
@@ -135,8 +155,9 @@ export async function buildRegistry(config: Config, logger: Logger = createLogge
       accounts,
       reads: new PackageReads({ store: stores.metadata, blobs: stores.blobs, cache, clock, feed }),
       writes: new PackageWrites({ store: stores.metadata, clock, feed, unpublisher }),
-      publisher: new PublishVersion({ store: stores.metadata, blobs: stores.blobs, clock, feed, limits: config.limits, nameQuarantineHours: config.unpublish.nameQuarantineHours, names }),
+      publisher: new PublishVersion({ store: stores.metadata, blobs: stores.blobs, clock, feed, limits: config.limits, nameQuarantineHours: config.unpublish.nameQuarantineHours, names, provenance }),
       names,
+      provenance,
       unpublisher,
       downloads,
       stats,

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { join } from 'node:path';
-import { Accounts, advisoryImporter, type ImportResult, recordKeyRotation, rotateTlogKeyFile, systemClock } from '@bulwark/server';
+import { Accounts, advisoryImporter, type ImportResult, loadKeyEncryptionKey, recordKeyRotation, RegistrySigning, rotateTlogKeyFile, systemClock } from '@bulwark/server';
 import { addNameRelease, addNamespaceCommands } from './admin-namespace.js';
 import { adminNamesCommand } from './admin-names.js';
 import { withStores } from './with-stores.js';
@@ -78,6 +78,52 @@ export function adminCommand(): Command {
         });
         process.stdout.write(`${newKey.verifierKey}\n`);
         process.stderr.write('new key written; restart every registry node so it signs with the new key, and publish the new verifier key above\n');
+      });
+    });
+  const keys = admin.command('keys').description('registry signing keys (dist.signatures, /-/npm/v1/keys; AUTHZ-3c)');
+  keys
+    .command('list')
+    .description('print the registry keys as /-/npm/v1/keys serves them')
+    .option('--data-dir <dir>', 'data directory (BULWARK_DATA_DIR, default ./.data)')
+    .action(async (opts: { dataDir?: string }) => {
+      await withStores(opts.dataDir, async (stores, config) => {
+        const signing = new RegistrySigning({ store: stores.provenance, kek: loadKeyEncryptionKey(config), clock: systemClock });
+        await signing.init();
+        process.stdout.write(`${JSON.stringify({ keys: signing.publicKeys() }, null, 2)}\n`);
+      });
+    });
+  keys
+    .command('rotate')
+    .description('add a new signing key; older keys expire after the grace period and keep verifying versions published before. Every version is re-signed with the new key. Restart every node afterwards')
+    .option('--grace-days <days>', 'days until the old keys expire (default signing.rotationGraceDays, 30)')
+    .option('--data-dir <dir>', 'data directory (BULWARK_DATA_DIR, default ./.data)')
+    .action(async (opts: { graceDays?: string; dataDir?: string }) => {
+      await withStores(opts.dataDir, async (stores, config) => {
+        const grace = opts.graceDays === undefined ? config.signing.rotationGraceDays : Number(opts.graceDays);
+        if (!Number.isInteger(grace) || grace < 0) throw new Error('--grace-days must be a whole number of days');
+        const signing = new RegistrySigning({ store: stores.provenance, kek: loadKeyEncryptionKey(config), clock: systemClock });
+        await signing.init();
+        const rotated = await signing.rotate(grace);
+        for (const old of rotated.expired) process.stderr.write(`key ${old.keyid} expires ${old.expires.toISOString()}\n`);
+        const signed = await signing.backfill(stores.metadata);
+        process.stderr.write(`signed ${signed} version(s) with the new key; restart every registry node so it signs with it\n`);
+        process.stdout.write(`${rotated.keyid}\n`);
+      });
+    });
+
+  const packages = admin.command('packages').description('per-package settings');
+  packages
+    .command('set <name>')
+    .description('change a package\'s settings')
+    .option('--require-provenance', 'every new version must carry verified Sigstore provenance (AUTHZ-3c)')
+    .option('--no-require-provenance', 'versions without provenance are accepted again')
+    .option('--data-dir <dir>', 'data directory (BULWARK_DATA_DIR, default ./.data)')
+    .action(async (name: string, opts: { requireProvenance?: boolean; dataDir?: string }) => {
+      if (opts.requireProvenance === undefined) throw new Error('nothing to set: use --require-provenance or --no-require-provenance');
+      await withStores(opts.dataDir, async (stores) => {
+        if (!(await stores.metadata.findPackage(name))) throw new Error(`no package ${name}`);
+        await stores.provenance.setRequireProvenance(name, opts.requireProvenance === true);
+        process.stderr.write(`${name}: require provenance ${opts.requireProvenance ? 'on' : 'off'}\n`);
       });
     });
   registerAdminOrg(admin);

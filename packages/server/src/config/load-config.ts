@@ -29,13 +29,16 @@ export const ENV_KEYS: Readonly<Record<string, string>> = {
   BULWARK_SECURITY_POLICY_URL: 'security.policyUrl',
   BULWARK_SECURITY_POLICY_FILE: 'security.policyFile',
   BULWARK_SECURITY_EXPIRES: 'security.expires',
+  BULWARK_KEY_ENCRYPTION_KEY: 'signing.keyEncryptionKey',
+  BULWARK_KEY_ENCRYPTION_KEY_FILE: 'signing.keyEncryptionKeyFile',
+  BULWARK_TRUSTED_ROOTS: 'provenance.trustedRoots',
   BULWARK_WEB_SECURE_COOKIES: 'web.secureCookies',
   BULWARK_ADVISORIES_SYNC_URL: 'advisories.sync.url',
   BULWARK_ADVISORIES_SYNC_INTERVAL_MINUTES: 'advisories.sync.intervalMinutes',
 };
 
 const NUMERIC = new Set(['port', 'limits.bodyBytes', 'limits.tarballBytes', 'limits.unpackedBytes', 'limits.tarEntries', 'advisories.sync.intervalMinutes']);
-const LISTS = new Set(['security.contact', 'security.preferredLanguages']);
+const LISTS = new Set(['security.contact', 'security.preferredLanguages', 'provenance.trustedRoots']);
 
 /**
  * Defaults -> config file -> BULWARK_* env -> flags (flags keyed by config path, e.g. `dataDir`).

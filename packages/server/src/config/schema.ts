@@ -132,6 +132,35 @@ export const ConfigSchema = Type.Object(
       },
       { default: {}, additionalProperties: false },
     ),
+    /** AUTHZ-3c registry signatures (dist.signatures, /-/npm/v1/keys). */
+    signing: Type.Object(
+      {
+        /** The key-encryption key (32 bytes, base64 or hex) sealing the private signing keys in the database. Prefer the env var. */
+        keyEncryptionKey: Type.Union([Type.String({ minLength: 32 }), Type.Null()], { default: null }),
+        /** A file holding the key-encryption key; null: <dataDir>/registry-kek.key, created on first start. */
+        keyEncryptionKeyFile: Type.Union([Type.String({ minLength: 1 }), Type.Null()], { default: null }),
+        /** Days an old key stays valid (its `expires`) after `bulwark admin keys rotate`. */
+        rotationGraceDays: Type.Integer({ minimum: 0, maximum: 3650, default: 30 }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    /** AUTHZ-3c build provenance (Sigstore bundles). */
+    provenance: Type.Object(
+      {
+        /** Use the bundled Sigstore public-good trusted root (Fulcio, Rekor, CT logs, TSA). */
+        publicGood: Type.Boolean({ default: true }),
+        /** Extra trusted_root.json files (Sigstore protobuf-specs format), e.g. a company's own Fulcio/Rekor/TSA. */
+        trustedRoots: Type.Array(Type.String({ minLength: 1 }), { default: [] }),
+        /** Where the transparency-log link of a provenance entry points: <url><logIndex>. */
+        rekorSearchUrl: Type.String({ default: 'https://search.sigstore.dev/?logIndex=' }),
+        /**
+         * Also list Bulwark's own publish attestation in /-/npm/v1/attestations. Off by default: npm verifies every
+         * listed bundle against the public-good Rekor, where Bulwark's attestation has no entry (docs/provenance.md).
+         */
+        publishAttestationInNpmEndpoint: Type.Boolean({ default: false }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
     /** The web UI's browser sessions (NIST 800-63B AAL2 defaults: 30 minutes idle, 12 hours at most). */
     web: Type.Object(
       {

@@ -51,5 +51,10 @@ export const ERROR_TABLE: Readonly<Record<ErrorCode, { status: number; meaning: 
   E_ADVISORY_INVALID: { status: 400, meaning: 'The advisory is not a valid OSV record, or its versions or ranges are not semver.' },
   E_ADVISORY_NOT_FOUND: { status: 404, meaning: 'No published advisory has this id or alias.' },
   E_ADVISORY_SOURCE: { status: 502, meaning: 'The advisory source (file, zip or sync URL) could not be read.' },
+  E_PROVENANCE_INVALID: { status: 400, meaning: 'The Sigstore provenance bundle is malformed or fails verification (signature, certificate chain, transparency-log inclusion, unknown key).' },
+  E_PROVENANCE_UNSUPPORTED: { status: 400, meaning: 'The provenance bundle has an unsupported bundle media type, payload type or predicate type (SLSA v0.2 and v1 are accepted).' },
+  E_PROVENANCE_SUBJECT_MISMATCH: { status: 400, meaning: 'The provenance in-toto subject is not pkg:npm/NAME@VERSION with the sha512 of the published tarball.' },
+  E_PROVENANCE_MISMATCH: { status: 403, meaning: 'The provenance certificate identity (repository, workflow, ref) differs from the trusted publisher that minted the token.' },
+  E_PROVENANCE_REQUIRED: { status: 403, meaning: 'This package (or this trusted-publisher token) requires every new version to carry verified provenance.' },
   E_INTERNAL: { status: 500, meaning: 'An unexpected server error; the request id is in the log.' },
 };

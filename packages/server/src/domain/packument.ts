@@ -42,6 +42,11 @@ export function revString(name: string, rev: number): string {
   return `${rev}-${h.toString(16).padStart(8, '0')}`;
 }
 
+/** Where npm fetches a version's attestations (npm-registry-api.md 6.2). */
+export function attestationsPath(name: string, version: string): string {
+  return `/-/npm/v1/attestations/${name}@${version}`;
+}
+
 function versionDist(state: PackumentState, v: VersionRecord): Record<string, unknown> {
   return {
     integrity: v.integrity,
@@ -50,6 +55,10 @@ function versionDist(state: PackumentState, v: VersionRecord): Record<string, un
     fileCount: v.fileCount,
     unpackedSize: v.unpackedSize,
     ...(v.logIndex === null ? {} : { tlogIndex: v.logIndex }),
+    ...(v.signatures && v.signatures.length > 0 ? { signatures: v.signatures.map((s) => ({ keyid: s.keyid, sig: s.sig })) } : {}),
+    ...(v.attestations
+      ? { attestations: { url: `${BASE_URL_MARKER}${attestationsPath(state.pkg.name, v.version)}`, provenance: { predicateType: v.attestations.provenance.predicateType } } }
+      : {}),
   };
 }
 

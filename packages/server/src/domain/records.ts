@@ -1,5 +1,6 @@
 /** The persistent records behind the ports. Plain data, no behaviour. */
 import type { TrustedPublisher } from './trusted-publisher.js';
+import type { RegistrySignature, VersionAttestations } from './provenance.js';
 
 export interface UserRecord {
   readonly id: number;
@@ -75,6 +76,10 @@ export interface VersionRecord {
   readonly deprecated: string | null;
   /** Index of the version-published entry in the transparency log (GEN-3b). */
   readonly logIndex: number | null;
+  /** dist.signatures (AUTHZ-3c); missing or empty until signed. */
+  readonly signatures?: readonly RegistrySignature[];
+  /** Verified provenance and the publish attestation; null: published without provenance. */
+  readonly attestations?: VersionAttestations | null;
 }
 
 export interface MaintainerRecord {

@@ -13,6 +13,7 @@ import { registerSearchStars } from './routes/search-stars.js';
 import { registerSecurityPolicy } from './routes/security-policy.js';
 import { registerWebLogin } from './routes/web-login.js';
 import { registerTransparencyLog } from './routes/tlog.js';
+import { registerProvenance } from './routes/provenance.js';
 import { registerWebUi } from './routes/web-ui.js';
 import { registerOrgsTeams } from './routes/orgs-teams.js';
 import { registerNpmTokens } from './routes/npm-tokens.js';
@@ -87,6 +88,7 @@ export async function buildHttpApp(ctx: RouteContext, options: HttpOptions): Pro
       registerMetrics(scoped, ctx);
       registerSecurityPolicy(scoped, ctx, 'base');
       registerTransparencyLog(scoped, ctx);
+      registerProvenance(scoped, ctx);
       await registerWebUi(scoped, ctx);
       registerOrgsTeams(scoped, ctx);
       registerNpmTokens(scoped, ctx);

@@ -15,6 +15,7 @@ import type { TrustedPublishing } from '../services/trusted-publishing.js';
 import type { SecurityContact } from '../services/security-contact.js';
 import type { TransparencyLog } from '../services/transparency-log.js';
 import type { Registry as MetricsRegistry } from 'prom-client';
+import type { Provenance } from '../services/provenance/provenance-service.js';
 import type { DownloadCounter } from '../services/download-counter.js';
 import type { PackageStats } from '../services/package-stats.js';
 import type { Unpublisher } from '../services/unpublish.js';
@@ -39,6 +40,7 @@ export interface RouteContext {
   readonly secureCookies: boolean;
   readonly securityContact: SecurityContact;
   readonly tlog: TransparencyLog;
+  readonly provenance: Provenance;
   readonly metrics: MetricsRegistry;
   /** GEN-2a: owner unpublish and operator takedown. */
   readonly unpublisher: Unpublisher;

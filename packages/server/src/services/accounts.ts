@@ -43,7 +43,8 @@ function identity(user: UserRecord): UserIdentity {
 function grantOf(token: TokenRecord): TokenGrant {
   return {
     id: token.id, readOnly: token.readOnly, packages: token.packages, scopes: token.scopes, expiresAt: token.expiresAt,
-    orgs: token.orgs, orgsPermission: token.orgsPermission, cidrs: token.cidrs, bypass2fa: token.bypass2fa, trustedPublisher: token.trustedPublisher,
+    orgs: token.orgs, orgsPermission: token.orgsPermission, cidrs: token.cidrs, bypass2fa: token.bypass2fa,
+    trustedPublisher: token.trustedPublisher ?? null,
   };
 }
 

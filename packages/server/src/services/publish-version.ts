@@ -16,6 +16,7 @@ import type { ChangeFeed } from './change-feed.js';
 import { inspectTarball, type TarballLimits } from './inspect-tarball.js';
 import { rebuildPackageDocuments } from './package-documents.js';
 import { recordEvent } from './transparency-log.js';
+import type { Provenance } from './provenance/provenance-service.js';
 
 export interface PublishLimits extends TarballLimits {
   readonly tarballBytes: number;
@@ -166,6 +167,8 @@ export class PublishVersion {
       nameQuarantineHours?: number;
       /** GEN-1b typosquat guard for new names (services/name-guard.ts); absent: no name policy. */
       names?: { assertPublishable(actor: Actor, name: string): Promise<void> };
+      /** AUTHZ-3c: provenance verification and registry signatures. */
+      provenance?: Provenance;
     },
   ) {}
 
@@ -208,12 +211,14 @@ export class PublishVersion {
     checkManifestMatchesTarball(parsed.manifest, contents.packageJson);
     const packedScripts = dependencyMap(contents.packageJson, 'scripts');
     const hasInstallScript = contents.hasBindingGyp || INSTALL_SCRIPTS.some((s) => typeof packedScripts[s] === 'string');
+    // AUTHZ-3c: verify any provenance and sign the version before anything is stored.
+    const seal = await this.deps.provenance?.sealPublish({ actor, name, version: parsed.version, integrity: digests.integrity, tarball: parsed.tarball, body, at: now });
 
     const record: VersionRecord = {
       name, version: parsed.version, manifest: cleanManifest(parsed.manifest, hasInstallScript),
       integrity: digests.integrity, shasum: digests.shasum, blobKey: digests.blobKey, size: parsed.tarball.length,
       fileCount: contents.fileCount, unpackedSize: contents.unpackedSize, publishedAt: now, publishedBy: actor.user.id, deprecated: null,
-      logIndex: null,
+      logIndex: null, signatures: seal?.signatures ?? [], attestations: seal?.attestations ?? null,
     };
     // The blob goes first and durably; until the metadata commits nobody can reach it.
     const blobExisted = (await blobs.head(digests.blobKey)) !== null;
@@ -228,7 +233,7 @@ export class PublishVersion {
         }
         // Re-checked under the lock: an unpublish may have committed since the checks above.
         if (await this.checkTombstones(tx, actor.user.id, name, parsed.version, null, !current, policyUrl, now)) await tx.releaseDeletedName(name);
-        const logged = await recordEvent(tx, { type: 'version-published', name, version: parsed.version, integrity: digests.integrity, actor: actor.user.name, ...publisherOf(actor), provenance: null }, now);
+        const logged = await recordEvent(tx, { type: 'version-published', name, version: parsed.version, integrity: digests.integrity, actor: actor.user.name, ...publisherOf(actor), provenance: seal?.bundleDigest ?? null }, now);
         await tx.insertVersion({ ...record, logIndex: logged.index });
         await tx.insertDependencies(name, parsed.version, declaredDependencies({ ...record.manifest, name }));
         if (!current) {

@@ -59,6 +59,8 @@ function versionRecord(name: string, version: string, publishedBy: number, overr
     publishedBy,
     deprecated: null,
     logIndex: null,
+    signatures: [],
+    attestations: null,
     ...overrides,
   };
 }
@@ -170,6 +172,7 @@ export function runMetadataStoreContract(name: string, open: () => Promise<Metad
         const alice = await addUser(store, 'alice');
         const token = tokenRecord(alice.id, 'tok-1', {
           name: 'ci', readOnly: true, packages: ['foo', '@acme/bar'], scopes: ['@acme'], cidrs: ['10.0.0.0/8'], expiresAt: at(60),
+          trustedPublisher: { provider: 'github', repository: 'acme/bar', workflow: 'release.yml', ref: 'refs/heads/main', environment: 'npm' },
         });
         await store.insertToken(token);
         assert.deepEqual(await store.findTokenByHash(token.hash), token);
@@ -244,7 +247,17 @@ export function runMetadataStoreContract(name: string, open: () => Promise<Metad
     describe('versions', () => {
       test('insertVersion stores every field and findVersion returns it', async () => {
         const alice = await addUser(store, 'alice');
-        const v = versionRecord('widget', '1.0.0', alice.id, { deprecated: 'use 2', publishedAt: at(1), size: 98_765_432 });
+        const v = versionRecord('widget', '1.0.0', alice.id, {
+          deprecated: 'use 2', publishedAt: at(1), size: 98_765_432, signatures: [{ keyid: 'SHA256:k', sig: 'c2ln' }],
+          attestations: {
+            provenance: {
+              predicateType: 'https://slsa.dev/provenance/v1', signerIdentity: null, issuer: null, sourceRepository: 'https://github.com/a/b', sourceCommit: null,
+              sourceRef: null, workflowPath: null, buildTrigger: null, runnerEnvironment: null, buildRunUrl: null, transparencyLog: null,
+            },
+            verifiedAt: '2026-01-01T00:00:00.000Z',
+            attestations: [{ predicateType: 'https://slsa.dev/provenance/v1', bundle: { mediaType: 'm' } }],
+          },
+        });
         await store.insertVersion(v);
         assert.deepEqual(await store.findVersion('widget', '1.0.0'), v);
         assert.equal(await store.findVersion('widget', '1.0.1'), null);

@@ -126,6 +126,29 @@ export function migrations(dialect: 'sqlite' | 'postgres'): MigrationProvider {
           .execute();
       },
     },
+    '0007-signatures-provenance': {
+      async up(db: Kysely<any>) {
+        // AUTHZ-3c: registry signing keys (private half encrypted under a key-encryption key kept outside the database).
+        await db.schema
+          .createTable('registry_keys')
+          .addColumn('keyid', 'text', (c) => c.primaryKey())
+          .addColumn('public_key', 'text', (c) => c.notNull())
+          .addColumn('private_key_sealed', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'text')
+          .execute();
+        // dist.signatures, and the verified attestations (provenance bundle + Bulwark's publish attestation).
+        await db.schema.alterTable('versions').addColumn('signatures', 'text', (c) => c.notNull().defaultTo('[]')).execute();
+        await db.schema.alterTable('versions').addColumn('attestations', 'text').execute();
+        await db.schema
+          .createTable('package_settings')
+          .addColumn('name', 'text', (c) => c.primaryKey())
+          .addColumn('require_provenance', 'integer', (c) => c.notNull().defaultTo(0))
+          .execute();
+        // The trusted publisher (issue 4, OIDC) that minted a token: JSON, null for ordinary tokens.
+        await db.schema.alterTable('tokens').addColumn('trusted_publisher', 'text').execute();
+      },
+    },
     '0009-web-sessions': {
       async up(db: Kysely<any>) {
         // Browser sessions. The cookie carries a secret; only its SHA-256 is stored, and `id` is
@@ -217,8 +240,7 @@ export function migrations(dialect: 'sqlite' | 'postgres'): MigrationProvider {
           .addColumn('expires_at', 'text', (c) => c.notNull())
           .addPrimaryKeyConstraint('oidc_jtis_pk', ['issuer', 'jti'])
           .execute();
-        // A token minted by the exchange carries the publisher it was minted for.
-        await db.schema.alterTable('tokens').addColumn('trusted_publisher', 'text').execute();
+        // A token minted by the exchange carries its publisher in tokens.trusted_publisher (0007).
       },
     },
     '0005-unpublish-tombstones': {

@@ -58,7 +58,11 @@ export interface Database {
     published_by: number;
     deprecated: string | null;
     tlog_index: number | null;
+    signatures?: string;
+    attestations?: string | null;
   };
+  registry_keys: { keyid: string; public_key: string; private_key_sealed: string; created_at: string; expires_at: string | null };
+  package_settings: { name: string; require_provenance: number };
   maintainers: { name: string; user_id: number; added_at: string };
   scopes: { scope: string; owner_id: number; claimed_at: string };
   stars: { name: string; user_id: number };

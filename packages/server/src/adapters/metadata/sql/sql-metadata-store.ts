@@ -56,6 +56,7 @@ function toVersion(row: Database['versions']): VersionRecord {
     shasum: row.shasum, blobKey: row.blob_key, size: Number(row.size), fileCount: row.file_count,
     unpackedSize: Number(row.unpacked_size), publishedAt: date(row.published_at), publishedBy: row.published_by,
     deprecated: row.deprecated, logIndex: row.tlog_index === null ? null : Number(row.tlog_index),
+    signatures: row.signatures ? JSON.parse(row.signatures) : [], attestations: row.attestations ? JSON.parse(row.attestations) : null,
   };
 }
 
@@ -205,6 +206,7 @@ export class SqlMetadataOps implements MetadataOps {
           name: v.name, version: v.version, manifest: JSON.stringify(v.manifest), integrity: v.integrity, shasum: v.shasum,
           blob_key: v.blobKey, size: v.size, file_count: v.fileCount, unpacked_size: v.unpackedSize,
           published_at: iso(v.publishedAt), published_by: v.publishedBy, deprecated: v.deprecated, tlog_index: v.logIndex,
+          signatures: JSON.stringify(v.signatures ?? []), attestations: v.attestations ? JSON.stringify(v.attestations) : null,
         })
         .execute();
     } catch (err) {
