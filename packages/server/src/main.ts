@@ -7,7 +7,9 @@ import { Registry as MetricsRegistry, collectDefaultMetrics } from 'prom-client'
 import type { Config } from './config/schema.js';
 import type { BlobStore, Clock, MetadataStore } from './domain/ports.js';
 import { FsBlobStore } from './adapters/blob/fs-blob-store.js';
-import { openSqliteMetadataStore } from './adapters/metadata/sqlite-metadata-store.js';
+import { openSqliteDatabase } from './adapters/metadata/sqlite-metadata-store.js';
+import { sqlAuthStores } from './adapters/metadata/sql/auth-stores.js';
+import type { AuthStores } from './domain/auth-stores.js';
 import { Accounts } from './services/accounts.js';
 import { ChangeFeed } from './services/change-feed.js';
 import { PackageReads } from './services/package-reads.js';
@@ -29,13 +31,15 @@ export const systemClock: Clock = { now: () => new Date() };
 export interface Stores {
   readonly metadata: MetadataStore;
   readonly blobs: BlobStore;
+  /** Mail outbox, TOTP, security events, WebAuthn credentials (issue 3). */
+  readonly auth: AuthStores;
 }
 
 export async function openStores(config: Pick<Config, 'dataDir'>): Promise<Stores> {
   // The data directory holds password and token hashes: only the registry's user may enter it.
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  const metadata = await openSqliteMetadataStore(join(config.dataDir, 'registry.sqlite'));
-  return { metadata, blobs: new FsBlobStore(join(config.dataDir, 'blobs')) };
+  const { metadata, kysely } = await openSqliteDatabase(join(config.dataDir, 'registry.sqlite'));
+  return { metadata, blobs: new FsBlobStore(join(config.dataDir, 'blobs')), auth: sqlAuthStores(kysely) };
 }
 
 const DEFAULT_POLICY = fileURLToPath(new URL('../../../../docs/security-policy.md', import.meta.url));

@@ -29,6 +29,11 @@ export const ENV_KEYS: Readonly<Record<string, string>> = {
   BULWARK_SECURITY_POLICY_URL: 'security.policyUrl',
   BULWARK_SECURITY_POLICY_FILE: 'security.policyFile',
   BULWARK_SECURITY_EXPIRES: 'security.expires',
+  BULWARK_MAIL_SMTP_URL: 'mail.smtpUrl',
+  BULWARK_MAIL_FROM: 'mail.from',
+  BULWARK_AUTH_KEK_FILE: 'auth.kekFile',
+  BULWARK_BREACHED_PASSWORDS_MODE: 'auth.breachedPasswords.mode',
+  BULWARK_BREACHED_PASSWORDS_ENDPOINT: 'auth.breachedPasswords.endpoint',
 };
 
 const NUMERIC = new Set(['port', 'limits.bodyBytes', 'limits.tarballBytes', 'limits.unpackedBytes', 'limits.tarEntries']);

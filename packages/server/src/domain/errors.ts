@@ -31,6 +31,15 @@ export type ErrorCode =
   | 'E_REV_CONFLICT'
   | 'E_UNPUBLISH_FORBIDDEN'
   | 'E_RATE_LIMITED'
+  | 'E_PASSWORD_REJECTED'
+  | 'E_PASSWORD_BREACHED'
+  | 'E_BREACH_CHECK_UNAVAILABLE'
+  | 'E_OTP_INVALID'
+  | 'E_OTP_REPLAYED'
+  | 'E_OTP_OUT_OF_SYNC'
+  | 'E_FACTOR_EXISTS'
+  | 'E_WEBAUTHN_INVALID'
+  | 'E_AUTHENTICATOR_NOT_ALLOWED'
   | 'E_INTERNAL';
 
 export class RegistryError extends Error {

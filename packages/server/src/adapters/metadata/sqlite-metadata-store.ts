@@ -32,6 +32,11 @@ function withStatementCache(database: SQLite.Database): SqliteDatabase {
  * synchronous=FULL makes an acknowledged publish survive a crash or power loss.
  */
 export async function openSqliteMetadataStore(file: string): Promise<MetadataStore> {
+  return (await openSqliteDatabase(file)).metadata;
+}
+
+/** The metadata store and the Kysely handle it runs on, for the feature stores that share the file. */
+export async function openSqliteDatabase(file: string): Promise<{ metadata: MetadataStore; kysely: Kysely<Database> }> {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const database = new SQLite(file);
   database.pragma('journal_mode = WAL');
@@ -44,5 +49,5 @@ export async function openSqliteMetadataStore(file: string): Promise<MetadataSto
     await kysely.destroy();
     throw error;
   }
-  return new SqlMetadataStore(kysely, 'sqlite');
+  return { metadata: new SqlMetadataStore(kysely, 'sqlite'), kysely };
 }
