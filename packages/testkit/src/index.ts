@@ -7,3 +7,5 @@ export * from './pty.js';
 export * from './blobs.js';
 export * from './registry-http.js';
 export * from './web-login.js';
+export * from './smtp-sink.js';
+export * from './totp-code.js';
