@@ -2,6 +2,7 @@
 export type SecurityEventKind =
   | 'password-changed'
   | 'password-reset'
+  | 'password-reset-requested'
   | 'password-failed'
   | 'password-leaked'
   | 'sign-in'

@@ -21,8 +21,8 @@ export interface TotpStore {
   find(userId: number): Promise<TotpFactorRecord | null>;
   /** Starts (or restarts) enrolment: an unconfirmed factor replaces an unconfirmed one; a confirmed one is kept and this returns false. */
   savePending(userId: number, secretSealed: string, at: Date): Promise<boolean>;
-  /** Marks the factor confirmed and records `step` as used, in one statement. */
-  confirm(userId: number, step: number, at: Date): Promise<boolean>;
+  /** Marks the factor confirmed and records `step` as used (null: none used yet), in one statement. */
+  confirm(userId: number, step: number | null, at: Date): Promise<boolean>;
   /**
    * Atomically records `step` as the last accepted one if it is newer than the stored one.
    * True only for the one caller that moved it: two requests with the same code cannot both pass.

@@ -3,6 +3,7 @@ import type { MailMessage } from '../domain/mail.js';
 /** Every critical account change that sends mail (AUTHN-1d, anchors 3.7). */
 export type SecurityMailKind =
   | 'password-changed'
+  | 'password-reset-link'
   | 'password-reset'
   | 'mfa-added'
   | 'mfa-removed'
@@ -65,6 +66,8 @@ export function securityMail(kind: SecurityMailKind, f: SecurityMailFacts): Mail
     case 'password-changed':
       return body('Your password was changed', ['The password of your account was changed.', ...where(f)]);
     case 'password-reset':
+      return body('Your password was reset', ['The password of your account was reset through a reset link.', ...where(f)]);
+    case 'password-reset-link':
       return body('Reset your password', [
         'Someone asked to reset the password of your account. To choose a new password, open:', ...link(f, 'password-reset'),
         '', 'If you did not ask for this, ignore this mail: your password stays as it is.', ...where(f),

@@ -66,6 +66,17 @@ export class TotpService {
     return { recoveryCodes: await this.regenerateRecoveryCodes(userId) };
   }
 
+  /**
+   * Operator bootstrap (`bulwark admin user add --totp`): enrols and confirms at once, so scripts
+   * can create a maintainer who meets the MFA rule. No step is marked used, so the first code
+   * works right away. Returns the URI (a secret: hand it only to the user) and recovery codes.
+   */
+  async enrolConfirmed(user: { id: number; name: string }): Promise<{ uri: string; recoveryCodes: string[] }> {
+    const { uri } = await this.beginEnrolment(user);
+    if (!(await this.deps.store.confirm(user.id, null, this.deps.clock.now()))) throw new Error('enrolment vanished');
+    return { uri, recoveryCodes: await this.regenerateRecoveryCodes(user.id) };
+  }
+
   async isEnrolled(userId: number): Promise<boolean> {
     return (await this.deps.store.find(userId))?.confirmedAt != null;
   }

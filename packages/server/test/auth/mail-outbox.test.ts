@@ -7,6 +7,8 @@ import { SmtpTransport } from '../../src/adapters/mail/smtp-transport.js';
 import { FileTransport } from '../../src/adapters/mail/file-transport.js';
 import { MailOutbox } from '../../src/services/mail-outbox.js';
 import { securityMail, type SecurityMailKind } from '../../src/services/security-mail.js';
+import { SecurityNotices } from '../../src/services/security-notices.js';
+import { SecurityEvents } from '../../src/services/security-events.js';
 import type { MailTransport } from '../../src/domain/mail.js';
 import { authFixture, ManualClock, type AuthFixture } from './auth-fixture.js';
 
@@ -130,7 +132,7 @@ describe('mail outbox (AUTHN-1d)', () => {
   test('AUTHN-1d: every critical-change mail reaches the user through SMTP', async () => {
     const outbox = new MailOutbox({ store: fixture.stores.auth.outbox, transport: new SmtpTransport(sink.url), clock: { now: () => new Date() }, from: FROM });
     const kinds: SecurityMailKind[] = [
-      'password-changed', 'password-reset', 'mfa-added', 'mfa-removed', 'recovery-codes-generated', 'recovery-code-used',
+      'password-changed', 'password-reset-link', 'password-reset', 'mfa-added', 'mfa-removed', 'recovery-codes-generated', 'recovery-code-used',
       'email-changed-old', 'email-changed-new', 'token-created', 'passkey-added', 'new-device-sign-in', 'recovery-started', 'password-leaked',
     ];
     const subjects = new Set<string>();
@@ -150,10 +152,28 @@ describe('mail outbox (AUTHN-1d)', () => {
       assert.match(mail.subject, /^\[registry\.example\.org\] /);
       assert.match(mail.text, /^Hello grace,/);
       const links: string[] = mail.text.match(/https?:\/\/\S+/g) ?? [];
-      if (kind === 'password-reset' || kind === 'recovery-started') assert.ok(links.includes(`https://registry.example.org/-/reset/${kind}-single-use`), `${kind} carries its single-use link`);
+      if (kind === 'password-reset-link' || kind === 'recovery-started') assert.ok(links.includes(`https://registry.example.org/-/reset/${kind}-single-use`), `${kind} carries its single-use link`);
       else assert.deepEqual(links, ['https://registry.example.org/-/account'], `${kind} carries no secret link`);
     }
-    assert.throws(() => securityMail('password-reset', { to: 'x@example.org', userName: 'x', registry: 'r', at: new Date(), accountUrl: 'https://r/' }), /single-use link/);
+    assert.throws(() => securityMail('password-reset-link', { to: 'x@example.org', userName: 'x', registry: 'r', at: new Date(), accountUrl: 'https://r/' }), /single-use link/);
+    await outbox.stop();
+  });
+
+  test('AUTHN-1d: a notice queues the mail and records the change in the security log', async () => {
+    const clock = { now: () => new Date() };
+    const outbox = new MailOutbox({ store: fixture.stores.auth.outbox, transport: new SmtpTransport(sink.url), clock, from: FROM });
+    const events = new SecurityEvents({ store: fixture.stores.auth.securityEvents, clock });
+    const notices = new SecurityNotices({ outbox, events, clock, registry: 'registry.example.org', accountUrl: 'https://registry.example.org/-/account/security' });
+    const user = await fixture.user('heidi');
+    await notices.notify(user, 'mfa-removed', { ip: '192.0.2.5', factor: 'authenticator app' }, 'totp-removed', { factor: 'totp' });
+    await notices.notify(user, 'email-changed-old', { otherEmail: 'new@example.org' }, 'email-changed');
+    await notices.notify(user, 'email-changed-new', { to: 'new@example.org', otherEmail: user.email });
+    await outbox.deliverDue();
+    const removed = await sink.waitForMail(user.email, 'A second factor was removed');
+    assert.match(removed.text, /From: 192\.0\.2\.5/);
+    await sink.waitForMail(user.email, 'Your email address was changed');
+    await sink.waitForMail('new@example.org', 'now your account');
+    assert.deepEqual((await events.listSecurityEvents(user.id)).map((e) => e.kind), ['email-changed', 'totp-removed']);
     await outbox.stop();
   });
 });

@@ -28,7 +28,7 @@ export class SqlTotpStore implements TotpStore {
     });
   }
 
-  async confirm(userId: number, step: number, at: Date) {
+  async confirm(userId: number, step: number | null, at: Date) {
     const result = await this.db.updateTable('totp_factors').set({ confirmed_at: at.toISOString(), last_step: step })
       .where('user_id', '=', userId).where('confirmed_at', 'is', null).executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;
