@@ -66,6 +66,13 @@ export function loadConfig(options: { file?: string | undefined; env?: NodeJS.Pr
   if (config.limits.tarballBytes > config.limits.bodyBytes) {
     throw new ConfigError('Invalid configuration:\n  /limits/tarballBytes: must not exceed limits.bodyBytes (the tarball travels inside the body)');
   }
+  const breached = config.auth.breachedPasswords;
+  if (breached.mode === 'range-directory' && !breached.directory) {
+    throw new ConfigError('Invalid configuration:\n  /auth/breachedPasswords/directory: required when mode is range-directory');
+  }
+  if (breached.mode === 'hash-file' && !breached.hashFile) {
+    throw new ConfigError('Invalid configuration:\n  /auth/breachedPasswords/hashFile: required when mode is hash-file');
+  }
   config.dataDir = resolve(config.dataDir);
   config.basePath = config.basePath.replace(/\/+$/, '') || '';
   return deepFreeze(config);
