@@ -35,6 +35,7 @@ import { PasswordScreening } from './services/password-screening.js';
 import { SecretBox } from './services/secret-box.js';
 import { SecurityEvents } from './services/security-events.js';
 import { SecurityNotices } from './services/security-notices.js';
+import { SecondFactorGate } from './services/second-factor-gate.js';
 import { Throttle } from './services/throttle.js';
 import { TotpService } from './services/totp.js';
 import { WebAuthnService } from './services/webauthn.js';
@@ -97,6 +98,8 @@ export interface AuthServices {
   readonly passwords: PasswordScreening;
   readonly totp: TotpService;
   readonly throttle: Throttle;
+  /** TOTP and recovery codes behind the throttle, logged (use this, not totp.verify, in sign-in and OTP flows). */
+  readonly secondFactor: SecondFactorGate;
   readonly webauthn: WebAuthnService;
   /** AUTHN-3c: AAGUIDs the operator accepts for critical packages (empty: any WebAuthn credential). */
   readonly criticalAaguids: readonly string[];
@@ -145,20 +148,24 @@ export function buildAuthServices(config: Config, stores: Stores, logger: Logger
   });
   // The account security page; the web UI decides its final path.
   const accountUrl = new URL('-/account/security', config.publicUrl ? `${config.publicUrl.replace(/\/+$/, '')}/` : `http://localhost:${config.port}${config.basePath}/`).href;
+  const notices = new SecurityNotices({ outbox, events: securityEvents, clock, registry: registryDisplayName(config), accountUrl });
+  const totp = totpServiceFor(config, stores, clock);
+  const throttle = new Throttle({
+    store: new MemoryThrottleStore(), clock, events: securityEvents,
+    limits: {
+      windowMs: t.windowSeconds * 1000, passwordPerAccount: t.passwordPerAccount, passwordPerIp: t.passwordPerIp,
+      secondFactorPerAccount: t.secondFactorPerAccount, secondFactorPerIp: t.secondFactorPerIp, globalPerWindow: t.globalPerWindow,
+      lockoutMs: t.lockoutSeconds * 1000, lockoutMaxMs: t.lockoutMaxSeconds * 1000,
+    },
+  });
   return {
     outbox,
     securityEvents,
-    notices: new SecurityNotices({ outbox, events: securityEvents, clock, registry: registryDisplayName(config), accountUrl }),
+    notices,
     passwords: new PasswordScreening({ breached: breachedPasswordsSource(config), failClosed: config.auth.breachedPasswords.failClosed, log: logger }),
-    totp: totpServiceFor(config, stores, clock),
-    throttle: new Throttle({
-      store: new MemoryThrottleStore(), clock, events: securityEvents,
-      limits: {
-        windowMs: t.windowSeconds * 1000, passwordPerAccount: t.passwordPerAccount, passwordPerIp: t.passwordPerIp,
-        secondFactorPerAccount: t.secondFactorPerAccount, secondFactorPerIp: t.secondFactorPerIp, globalPerWindow: t.globalPerWindow,
-        lockoutMs: t.lockoutSeconds * 1000, lockoutMaxMs: t.lockoutMaxSeconds * 1000,
-      },
-    }),
+    totp,
+    throttle,
+    secondFactor: new SecondFactorGate({ throttle, totp, events: securityEvents, notices }),
     webauthn: new WebAuthnService({
       store: stores.auth.webauthn, clock, rpName: registryDisplayName(config),
       // Without a public URL only a browser on this machine can use WebAuthn (localhost is a secure context).
