@@ -1,6 +1,6 @@
 export { loadConfig, ConfigError, ENV_KEYS } from './config/load-config.js';
 export type { Config } from './config/schema.js';
-export { buildRegistry, startRegistry, openStores, openUnpublisher, createLogger, systemClock, advisoryImporter, nameGuard, type RunningRegistry, type Stores } from './main.js';
+export { buildRegistry, startRegistry, openStores, openUnpublisher, createLogger, systemClock, advisoryImporter, nameGuard, totpServiceFor, buildAuthServices, type AuthServices, type RunningRegistry, type Stores } from './main.js';
 export type { Unpublisher } from './services/unpublish.js';
 export type { PackageStats } from './services/package-stats.js';
 export type { ImportResult } from './services/advisories/index.js';

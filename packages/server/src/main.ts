@@ -11,6 +11,8 @@ import { openSqliteMetadataStore } from './adapters/metadata/sqlite-metadata-sto
 import { SqlNameStore } from './adapters/metadata/sql/name-store.js';
 import type { NameStore } from './domain/name-store.js';
 import { DEFAULT_APPEAL, NameGuard } from './services/name-guard.js';
+import { sqlAuthStores } from './adapters/metadata/sql/auth-stores.js';
+import type { AuthStores } from './domain/auth-stores.js';
 import { Accounts } from './services/accounts.js';
 import { ChangeFeed } from './services/change-feed.js';
 import { PackageReads } from './services/package-reads.js';
@@ -46,6 +48,23 @@ import type { AdvisoryStore } from './domain/advisories/advisory-store.js';
 import { SqlAdvisoryStore } from './adapters/metadata/sql/advisory-store.js';
 import { FileAdvisorySource, HttpAdvisorySource } from './adapters/advisories/osv-source.js';
 import { AdvisoryImport, AdvisoryIndex, AdvisoryReports, AdvisorySync, NpmAudit, OsvApi, PrivateAdvisories } from './services/advisories/index.js';
+import type { BreachedPasswords } from './domain/breached-passwords.js';
+import { SmtpTransport } from './adapters/mail/smtp-transport.js';
+import { FileTransport } from './adapters/mail/file-transport.js';
+import { PwnedRangeClient } from './adapters/passwords/pwned-range-client.js';
+import { RangeDirectory } from './adapters/passwords/range-directory.js';
+import { Sha1HashFile } from './adapters/passwords/sha1-hash-file.js';
+import { MemoryThrottleStore } from './adapters/throttle/memory-throttle-store.js';
+import { loadOrCreateKek } from './adapters/keys/kek-file.js';
+import { MailOutbox } from './services/mail-outbox.js';
+import { PasswordScreening } from './services/password-screening.js';
+import { SecretBox } from './services/secret-box.js';
+import { SecurityEvents } from './services/security-events.js';
+import { SecurityNotices } from './services/security-notices.js';
+import { SecondFactorGate } from './services/second-factor-gate.js';
+import { Throttle } from './services/throttle.js';
+import { TotpService } from './services/totp.js';
+import { WebAuthnService } from './services/webauthn.js';
 import { actorResolver, quickActor } from './http/plugins/authenticate.js';
 import { baseUrlResolver } from './http/base-url.js';
 
@@ -58,6 +77,8 @@ export interface Stores {
   readonly advisories: AdvisoryStore;
   readonly names: NameStore;
   readonly provenance: ProvenanceStore;
+  /** Mail outbox, TOTP, security events, WebAuthn credentials (issue 3). */
+  readonly auth: AuthStores;
 }
 
 export async function openStores(config: Pick<Config, 'dataDir'>): Promise<Stores> {
@@ -67,6 +88,7 @@ export async function openStores(config: Pick<Config, 'dataDir'>): Promise<Store
   return {
     metadata, blobs: new FsBlobStore(join(config.dataDir, 'blobs')),
     advisories: new SqlAdvisoryStore(metadata.kysely), names: new SqlNameStore(metadata.kysely), provenance: new SqlProvenanceStore(metadata.kysely),
+    auth: sqlAuthStores(metadata.kysely),
   };
 }
 
@@ -101,10 +123,98 @@ function tlogOrigin(config: Config): string {
   return 'bulwark.localhost';
 }
 
+/** The account-security services of issue 3; the web UI and the npm OTP flow use these. */
+export interface AuthServices {
+  readonly outbox: MailOutbox;
+  readonly securityEvents: SecurityEvents;
+  /** Mail + security-log entry for each critical change (AUTHN-1d). */
+  readonly notices: SecurityNotices;
+  readonly passwords: PasswordScreening;
+  readonly totp: TotpService;
+  readonly throttle: Throttle;
+  /** TOTP and recovery codes behind the throttle, logged (use this, not totp.verify, in sign-in and OTP flows). */
+  readonly secondFactor: SecondFactorGate;
+  readonly webauthn: WebAuthnService;
+  /** AUTHN-3c: AAGUIDs the operator accepts for critical packages (empty: any WebAuthn credential). */
+  readonly criticalAaguids: readonly string[];
+}
+
+/** The name authenticator apps and mail show: configured, or the public URL's host. */
+export function registryDisplayName(config: Pick<Config, 'publicUrl' | 'auth'>): string {
+  if (config.auth.totpIssuer) return config.auth.totpIssuer;
+  return config.publicUrl ? new URL(config.publicUrl).host : 'Bulwark';
+}
+
+/** TOTP over the data directory's stores; the admin CLI uses the same one (`user add --totp`). */
+export function totpServiceFor(config: Pick<Config, 'dataDir' | 'publicUrl' | 'auth'>, stores: Stores, clock: Clock = systemClock): TotpService {
+  const kek = loadOrCreateKek(config.auth.kekFile ?? join(config.dataDir, 'auth-kek.key'));
+  return new TotpService({ store: stores.auth.totp, box: new SecretBox(kek), clock, issuer: registryDisplayName(config) });
+}
+
+function breachedPasswordsSource(config: Config): BreachedPasswords | null {
+  const b = config.auth.breachedPasswords;
+  switch (b.mode) {
+    case 'off':
+      return null;
+    case 'range-api':
+      return new PwnedRangeClient({ endpoint: b.endpoint, timeoutMs: b.timeoutMs, cacheMs: b.cacheSeconds * 1000 });
+    case 'range-directory':
+      if (!b.directory) throw new Error('auth.breachedPasswords.mode is range-directory but auth.breachedPasswords.directory is not set');
+      return new RangeDirectory(b.directory);
+    case 'hash-file':
+      if (!b.hashFile) throw new Error('auth.breachedPasswords.mode is hash-file but auth.breachedPasswords.hashFile is not set');
+      return new Sha1HashFile(b.hashFile);
+  }
+}
+
+/** Wires the issue-3 services. Nothing here changes how sign-in works today; the mail worker starts with the server. */
+export function buildAuthServices(config: Config, stores: Stores, logger: Logger, clock: Clock = systemClock): AuthServices {
+  const mailDir = config.mail.directory ?? join(config.dataDir, 'mail');
+  const transport = config.mail.smtpUrl
+    ? new SmtpTransport(config.mail.smtpUrl)
+    : new FileTransport(mailDir, (file, message) => logger.info({ file, to: message.to, subject: message.subject }, 'mail written to a file (set mail.smtpUrl to send it)'));
+  const securityEvents = new SecurityEvents({ store: stores.auth.securityEvents, clock });
+  const t = config.auth.throttle;
+  const origin = config.publicUrl ? new URL(config.publicUrl) : null;
+  const outbox = new MailOutbox({
+    store: stores.auth.outbox, transport, clock, from: config.mail.from, maxAttempts: config.mail.maxAttempts,
+    retryBaseMs: config.mail.retryBaseSeconds * 1000, retryMaxMs: config.mail.retryMaxSeconds * 1000, log: logger,
+  });
+  // The account security page; the web UI decides its final path.
+  const accountUrl = new URL('-/account/security', config.publicUrl ? `${config.publicUrl.replace(/\/+$/, '')}/` : `http://localhost:${config.port}${config.basePath}/`).href;
+  const notices = new SecurityNotices({ outbox, events: securityEvents, clock, registry: registryDisplayName(config), accountUrl });
+  const totp = totpServiceFor(config, stores, clock);
+  const throttle = new Throttle({
+    store: new MemoryThrottleStore(), clock, events: securityEvents,
+    limits: {
+      windowMs: t.windowSeconds * 1000, passwordPerAccount: t.passwordPerAccount, passwordPerIp: t.passwordPerIp,
+      secondFactorPerAccount: t.secondFactorPerAccount, secondFactorPerIp: t.secondFactorPerIp, globalPerWindow: t.globalPerWindow,
+      lockoutMs: t.lockoutSeconds * 1000, lockoutMaxMs: t.lockoutMaxSeconds * 1000,
+    },
+  });
+  return {
+    outbox,
+    securityEvents,
+    notices,
+    passwords: new PasswordScreening({ breached: breachedPasswordsSource(config), failClosed: config.auth.breachedPasswords.failClosed, log: logger }),
+    totp,
+    throttle,
+    secondFactor: new SecondFactorGate({ throttle, totp, events: securityEvents, notices }),
+    webauthn: new WebAuthnService({
+      store: stores.auth.webauthn, clock, rpName: registryDisplayName(config),
+      // Without a public URL only a browser on this machine can use WebAuthn (localhost is a secure context).
+      rpId: origin ? origin.hostname : 'localhost',
+      origins: origin ? [origin.origin] : [`http://localhost:${config.port}`],
+    }),
+    criticalAaguids: config.auth.criticalAaguids.map((a) => a.toLowerCase()),
+  };
+}
+
 export interface RunningRegistry {
   readonly app: FastifyInstance;
   readonly url: string;
   readonly stores: Stores;
+  readonly auth: AuthServices;
   close(): Promise<void>;
 }
 
@@ -115,6 +225,7 @@ export async function buildRegistry(config: Config, logger: Logger = createLogge
   const metrics = new MetricsRegistry();
   collectDefaultMetrics({ register: metrics });
   const accounts = new Accounts({ store: stores.metadata, clock, registration: config.registration });
+  const auth = buildAuthServices(config, stores, logger, clock);
   const cache = new PackumentCache(stores.metadata, feed);
   if (config.security.contact.length === 0) {
     logger.warn('security.contact is not set: security.txt names only the policy page; set BULWARK_SECURITY_CONTACT (e.g. mailto:security@your.org) so researchers can reach you (GEN-1a)');
@@ -216,7 +327,7 @@ export async function buildRegistry(config: Config, logger: Logger = createLogge
     app.addHook('onReady', async () => advisorySync.start());
     app.addHook('onClose', async () => advisorySync.stop());
   }
-  return { app, stores, stats, unpublisher };
+  return { app, stores, stats, unpublisher, auth };
 }
 
 /**
@@ -247,8 +358,10 @@ export function nameGuard(config: Config, stores: Stores, clock: Clock, logger?:
 }
 
 export async function startRegistry(config: Config, logger: Logger = createLogger(config)): Promise<RunningRegistry> {
-  const { app, stores } = await buildRegistry(config, logger);
+  const { app, stores, auth } = await buildRegistry(config, logger);
   const address = await app.listen({ host: config.host, port: config.port });
+  // AUTHN-1d: mail left in the outbox by an earlier run goes out now.
+  auth.outbox.start(config.mail.pollSeconds * 1000);
   const port = new URL(address).port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}${config.basePath}/`;
@@ -257,8 +370,10 @@ export async function startRegistry(config: Config, logger: Logger = createLogge
     app,
     url,
     stores,
+    auth,
     async close() {
       await app.close();
+      await auth.outbox.stop();
       await stores.metadata.close();
     },
   };

@@ -9,3 +9,6 @@ export * from './registry-http.js';
 export * from './web-login.js';
 export * from './browser.js';
 export * from './oidc-issuer.js';
+export * from './smtp-sink.js';
+export * from './totp-code.js';
+export * from './software-authenticator.js';

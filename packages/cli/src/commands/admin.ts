@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { join } from 'node:path';
-import { Accounts, advisoryImporter, type ImportResult, loadKeyEncryptionKey, recordKeyRotation, RegistrySigning, rotateTlogKeyFile, systemClock } from '@bulwark/server';
+import { Accounts, advisoryImporter, type ImportResult, loadKeyEncryptionKey, recordKeyRotation, RegistrySigning, rotateTlogKeyFile, systemClock, totpServiceFor } from '@bulwark/server';
 import { addNameRelease, addNamespaceCommands } from './admin-namespace.js';
 import { adminNamesCommand } from './admin-names.js';
 import { withStores } from './with-stores.js';
@@ -28,13 +28,20 @@ export function adminCommand(): Command {
     .requiredOption('--email <address>', 'the user\'s email address')
     .option('--admin', 'make the user an operator (manages people, does not publish for others)')
     .option('--password-stdin', 'read the password from standard input')
+    .option('--totp', 'enrol an authenticator app (TOTP) and print its otpauth:// URI on stdout, recovery codes on stderr')
     .option('--data-dir <dir>', 'data directory (BULWARK_DATA_DIR, default ./.data)')
-    .action(async (name: string, opts: { email: string; admin?: boolean; passwordStdin?: boolean; dataDir?: string }) => {
+    .action(async (name: string, opts: { email: string; admin?: boolean; passwordStdin?: boolean; totp?: boolean; dataDir?: string }) => {
       const password = opts.passwordStdin ? await readStdin() : null;
-      await withStores(opts.dataDir, async (stores) => {
+      await withStores(opts.dataDir, async (stores, config) => {
         const accounts = new Accounts({ store: stores.metadata, clock: systemClock, registration: 'closed' });
         const created = await accounts.createUser({ name, email: opts.email, password, isAdmin: opts.admin === true });
         process.stderr.write(`created user ${created.name}${created.isAdmin ? ' (admin)' : ''}${password === null ? ' without a password (token access only)' : ''}\n`);
+        if (opts.totp) {
+          // The URI holds the TOTP secret: it goes to stdout only, for the script or the user to keep.
+          const { uri, recoveryCodes } = await totpServiceFor(config, stores).enrolConfirmed(created);
+          process.stdout.write(`${uri}\n`);
+          process.stderr.write(`TOTP enrolled. Recovery codes (each works once; keep them offline):\n${recoveryCodes.map((c) => `  ${c}\n`).join('')}`);
+        }
       });
     });
 

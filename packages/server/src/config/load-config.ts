@@ -35,6 +35,11 @@ export const ENV_KEYS: Readonly<Record<string, string>> = {
   BULWARK_WEB_SECURE_COOKIES: 'web.secureCookies',
   BULWARK_ADVISORIES_SYNC_URL: 'advisories.sync.url',
   BULWARK_ADVISORIES_SYNC_INTERVAL_MINUTES: 'advisories.sync.intervalMinutes',
+  BULWARK_MAIL_SMTP_URL: 'mail.smtpUrl',
+  BULWARK_MAIL_FROM: 'mail.from',
+  BULWARK_AUTH_KEK_FILE: 'auth.kekFile',
+  BULWARK_BREACHED_PASSWORDS_MODE: 'auth.breachedPasswords.mode',
+  BULWARK_BREACHED_PASSWORDS_ENDPOINT: 'auth.breachedPasswords.endpoint',
 };
 
 const NUMERIC = new Set(['port', 'limits.bodyBytes', 'limits.tarballBytes', 'limits.unpackedBytes', 'limits.tarEntries', 'advisories.sync.intervalMinutes']);
@@ -66,6 +71,13 @@ export function loadConfig(options: { file?: string | undefined; env?: NodeJS.Pr
   const config = withDefaults as Config;
   if (config.limits.tarballBytes > config.limits.bodyBytes) {
     throw new ConfigError('Invalid configuration:\n  /limits/tarballBytes: must not exceed limits.bodyBytes (the tarball travels inside the body)');
+  }
+  const breached = config.auth.breachedPasswords;
+  if (breached.mode === 'range-directory' && !breached.directory) {
+    throw new ConfigError('Invalid configuration:\n  /auth/breachedPasswords/directory: required when mode is range-directory');
+  }
+  if (breached.mode === 'hash-file' && !breached.hashFile) {
+    throw new ConfigError('Invalid configuration:\n  /auth/breachedPasswords/hashFile: required when mode is hash-file');
   }
   config.dataDir = resolve(config.dataDir);
   config.basePath = config.basePath.replace(/\/+$/, '') || '';

@@ -212,6 +212,72 @@ export const ConfigSchema = Type.Object(
     ),
     /** GEN-1b typosquat guard; defaults chosen from bench/names-quality.mjs (docs/name-policy.md). */
     names: NamesSchema,
+    /** AUTHN-1a/1d: security mail. Without smtpUrl, mail is written as .eml files under <dataDir>/mail. */
+    mail: Type.Object(
+      {
+        /** e.g. smtps://user:pass@mail.example.org:465 or smtp://relay:25; null: file delivery. */
+        smtpUrl: Type.Union([Type.String({ pattern: '^smtps?://\\S+$' }), Type.Null()], { default: null }),
+        from: Type.String({ minLength: 3, default: 'Bulwark <bulwark@localhost>' }),
+        /** Where file delivery writes; null: <dataDir>/mail. */
+        directory: Type.Union([Type.String({ minLength: 1 }), Type.Null()], { default: null }),
+        /** Delivery attempts before a message is given up (and logged as an error). */
+        maxAttempts: Type.Integer({ minimum: 1, maximum: 100, default: 10 }),
+        /** First retry delay; each further retry doubles it, up to retryMaxSeconds. */
+        retryBaseSeconds: Type.Integer({ minimum: 1, maximum: 86_400, default: 30 }),
+        retryMaxSeconds: Type.Integer({ minimum: 1, maximum: 604_800, default: 3600 }),
+        /** How often the worker looks for due mail (it is also woken when mail is queued). */
+        pollSeconds: Type.Integer({ minimum: 1, maximum: 3600, default: 10 }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    /** Issue 3 building blocks: second factors, leaked passwords, brute-force limits. */
+    auth: Type.Object(
+      {
+        /**
+         * Key-encryption key for TOTP secrets at rest: a file holding 32 random bytes (base64 or hex).
+         * Null: <dataDir>/auth-kek.key, created on first start. Share it between nodes.
+         */
+        kekFile: Type.Union([Type.String({ minLength: 1 }), Type.Null()], { default: null }),
+        /** The issuer shown in authenticator apps; null: the public URL's host, else "Bulwark". */
+        totpIssuer: Type.Union([Type.String({ minLength: 1, maxLength: 100 }), Type.Null()], { default: null }),
+        /** AUTHN-2d leaked-password source. */
+        breachedPasswords: Type.Object(
+          {
+            mode: Type.Union([Type.Literal('range-api'), Type.Literal('range-directory'), Type.Literal('hash-file'), Type.Literal('off')], { default: 'range-api' }),
+            /** Pwned Passwords range API base; GET {endpoint}/range/{prefix} with Add-Padding: true. */
+            endpoint: Type.String({ pattern: '^https?://\\S+$', default: 'https://api.pwnedpasswords.com' }),
+            /** range-directory: a directory of files named by the 5-hex prefix, each holding SUFFIX:COUNT lines. */
+            directory: Type.Union([Type.String({ minLength: 1 }), Type.Null()], { default: null }),
+            /** hash-file: sorted SHA-1 hashes, one `HASH[:COUNT]` line each (the Pwned Passwords download format). */
+            hashFile: Type.Union([Type.String({ minLength: 1 }), Type.Null()], { default: null }),
+            /** true: a password is refused when the source cannot answer; false (default): allowed and logged. */
+            failClosed: Type.Boolean({ default: false }),
+            timeoutMs: Type.Integer({ minimum: 100, maximum: 60_000, default: 3000 }),
+            cacheSeconds: Type.Integer({ minimum: 0, maximum: 86_400, default: 300 }),
+          },
+          { default: {}, additionalProperties: false },
+        ),
+        /** AUTHN-1e brute-force limits: failures allowed per window before the step locks. */
+        throttle: Type.Object(
+          {
+            windowSeconds: Type.Integer({ minimum: 1, maximum: 86_400, default: 900 }),
+            passwordPerAccount: Type.Integer({ minimum: 1, default: 10 }),
+            passwordPerIp: Type.Integer({ minimum: 1, default: 30 }),
+            secondFactorPerAccount: Type.Integer({ minimum: 1, default: 5 }),
+            secondFactorPerIp: Type.Integer({ minimum: 1, default: 20 }),
+            /** Failures across the whole registry per window, both steps. */
+            globalPerWindow: Type.Integer({ minimum: 1, default: 1000 }),
+            /** The first lockout; each further one in a row doubles, up to lockoutMaxSeconds. */
+            lockoutSeconds: Type.Integer({ minimum: 1, maximum: 86_400, default: 300 }),
+            lockoutMaxSeconds: Type.Integer({ minimum: 1, maximum: 604_800, default: 86_400 }),
+          },
+          { default: {}, additionalProperties: false },
+        ),
+        /** AUTHN-3c: AAGUIDs of the authenticator models that count for critical packages; empty: any WebAuthn credential. */
+        criticalAaguids: Type.Array(Type.String({ pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$' }), { default: [] }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
     security: Type.Object(
       {
         /** RFC 9116 Contact URIs (mailto:, https:, tel:). */

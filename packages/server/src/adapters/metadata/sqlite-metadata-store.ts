@@ -45,3 +45,9 @@ export async function openSqliteMetadataStore(file: string): Promise<SqlMetadata
   }
   return new SqlMetadataStore(kysely, 'sqlite');
 }
+
+/** The metadata store and the Kysely handle it runs on, for the feature stores that share the file. */
+export async function openSqliteDatabase(file: string): Promise<{ metadata: SqlMetadataStore; kysely: SqlMetadataStore['kysely'] }> {
+  const metadata = await openSqliteMetadataStore(file);
+  return { metadata, kysely: metadata.kysely };
+}

@@ -364,6 +364,70 @@ export function migrations(dialect: 'sqlite' | 'postgres'): MigrationProvider {
           .execute();
       },
     },
+    '0008-auth-factors': {
+      async up(db: Kysely<any>) {
+        const autoId = (t: ReturnType<Kysely<any>['schema']['createTable']>) => t.addColumn('id', dialect === 'postgres' ? 'serial' : 'integer', (c: any) => (dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()));
+        // AUTHN-1d: mail waits here until delivered, so a restart loses none.
+        await autoId(db.schema.createTable('mail_outbox'))
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('to_address', 'text', (c) => c.notNull())
+          .addColumn('subject', 'text', (c) => c.notNull())
+          .addColumn('body', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+          // Also the claim: a worker moves it forward while it sends, so no two nodes send the same row.
+          .addColumn('next_attempt_at', 'text', (c) => c.notNull())
+          .addColumn('sent_at', 'text')
+          .addColumn('failed_at', 'text')
+          .addColumn('last_error', 'text')
+          .execute();
+        await db.schema.createIndex('mail_outbox_due').on('mail_outbox').columns(['sent_at', 'failed_at', 'next_attempt_at']).execute();
+        // AUTHN-1c: one TOTP factor per user; the secret is encrypted, last_step stops replays.
+        await db.schema
+          .createTable('totp_factors')
+          .addColumn('user_id', 'integer', (c) => c.primaryKey().references('users.id'))
+          .addColumn('secret_enc', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('confirmed_at', 'text')
+          .addColumn('last_step', 'integer')
+          .execute();
+        await db.schema
+          .createTable('recovery_codes')
+          .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id'))
+          .addColumn('code_hash', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('used_at', 'text')
+          .addPrimaryKeyConstraint('recovery_codes_pk', ['user_id', 'code_hash'])
+          .execute();
+        await autoId(db.schema.createTable('security_events'))
+          .addColumn('user_id', 'integer')
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('ip', 'text')
+          .addColumn('user_agent', 'text')
+          .addColumn('detail', 'text', (c) => c.notNull().defaultTo('{}'))
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('security_events_user').on('security_events').columns(['user_id', 'id']).execute();
+        // AUTHN-2b/3a: WebAuthn credentials (security keys and passkeys).
+        await db.schema
+          .createTable('webauthn_credentials')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id'))
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('public_key', 'text', (c) => c.notNull())
+          .addColumn('counter', 'integer', (c) => c.notNull())
+          .addColumn('transports', 'text', (c) => c.notNull().defaultTo('[]'))
+          .addColumn('aaguid', 'text', (c) => c.notNull())
+          .addColumn('discoverable', 'integer', (c) => c.notNull())
+          .addColumn('backup_eligible', 'integer', (c) => c.notNull())
+          .addColumn('backed_up', 'integer', (c) => c.notNull())
+          .addColumn('user_verified', 'integer', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('last_used_at', 'text')
+          .execute();
+        await db.schema.createIndex('webauthn_credentials_user').on('webauthn_credentials').column('user_id').execute();
+      },
+    },
   };
   return { getMigrations: async () => all };
 }

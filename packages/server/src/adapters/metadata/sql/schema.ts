@@ -139,4 +139,43 @@ export interface Database {
   advisory_aliases: { alias: string; advisory_id: string };
   advisory_packages: { advisory_id: string; name: string; range: string; fixed: string };
   advisory_state: { id: number; generation: number };
+  mail_outbox: {
+    id: Generated<number>;
+    kind: string;
+    to_address: string;
+    subject: string;
+    body: string;
+    created_at: string;
+    attempts: number;
+    next_attempt_at: string;
+    sent_at: string | null;
+    failed_at: string | null;
+    last_error: string | null;
+  };
+  totp_factors: { user_id: number; secret_enc: string; created_at: string; confirmed_at: string | null; last_step: number | null };
+  recovery_codes: { user_id: number; code_hash: string; created_at: string; used_at: string | null };
+  security_events: {
+    id: Generated<number>;
+    user_id: number | null;
+    kind: string;
+    ip: string | null;
+    user_agent: string | null;
+    detail: string;
+    created_at: string;
+  };
+  webauthn_credentials: {
+    id: string;
+    user_id: number;
+    name: string;
+    public_key: string;
+    counter: number;
+    transports: string;
+    aaguid: string;
+    discoverable: number;
+    backup_eligible: number;
+    backed_up: number;
+    user_verified: number;
+    created_at: string;
+    last_used_at: string | null;
+  };
 }

@@ -1,0 +1,12 @@
+import type { MailOutboxStore } from './mail.js';
+import type { SecurityEventStore } from './security-event.js';
+import type { TotpStore } from './totp-store.js';
+import type { WebAuthnCredentialStore } from './webauthn-store.js';
+
+/** The account-security stores (issue 3), kept in the same database as the metadata. */
+export interface AuthStores {
+  readonly outbox: MailOutboxStore;
+  readonly totp: TotpStore;
+  readonly securityEvents: SecurityEventStore;
+  readonly webauthn: WebAuthnCredentialStore;
+}
