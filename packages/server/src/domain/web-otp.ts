@@ -1,0 +1,20 @@
+/**
+ * The contract between the npm OTP challenge (npm-registry-api.md 1.4) and the browser approval
+ * behind it: when a write needs a second factor, the 401 body may carry `authUrl`/`doneUrl`; npm
+ * opens `authUrl` (a page where the signed-in user approves with a security key, passkey or TOTP),
+ * polls `doneUrl`, receives a one-time code and repeats the request with `npm-otp: <code>`.
+ */
+export type ApprovalFactor = 'totp' | 'recovery-code' | 'security-key' | 'passkey';
+
+/** Prefix of the one-time codes approvals hand out, so the OTP check can tell them from TOTP digits. */
+export const WEB_OTP_PREFIX = 'bwa_';
+
+export interface WebOtpApprovals {
+  /** Starts an approval of `what` (e.g. "publish @acme/core@1.2.0") for this user. URLs are absolute. */
+  start(userId: number, what: string, baseUrl: string): Promise<{ readonly authUrl: string; readonly doneUrl: string }>;
+  /**
+   * Consumes a code presented as `npm-otp`: the factor the user approved with, or null when the
+   * code is unknown, already used, expired or another user's. A code works once.
+   */
+  consume(userId: number, code: string): Promise<ApprovalFactor | null>;
+}
