@@ -73,6 +73,14 @@ describe('AUTHZ-3c: publish with provenance, registry signatures and attestation
     assert.equal(panel.provenance.transparencyLog.logIndex, '94408136');
     assert.equal(panel.provenance.transparencyLog.url, 'https://search.sigstore.dev/?logIndex=94408136');
     assert.equal(panel.attestationsUrl, 'https://reg.test/-/npm/v1/attestations/sigstore@2.3.1');
+
+    // The web UI's provenance panel (attestations style guide, level A) shows the same facts.
+    const html = (await reg.app.inject({ url: '/-/ui/package/sigstore/v/2.3.1' })).body;
+    assert.match(html, /<details class="panel" id="provenance" open>/);
+    assert.match(html, /<span class="badge good">verified<\/span>/);
+    assert.match(html, /href="https:\/\/github.com\/sigstore\/sigstore-js"/);
+    assert.match(html, /\.github\/workflows\/release\.yml/);
+    assert.match(html, /entry 94408136/);
   });
 
   test('AUTHZ-3c: a version without provenance is signed, has no dist.attestations and its panel says "none"', async () => {

@@ -6,6 +6,8 @@ import { sendPage } from '../web/page-reply.js';
 import { ErrorPage } from '../web/pages/error-page.js';
 import { registerStaticAssets } from '../web/static-assets.js';
 import type { VersionPanel } from '../web/version-panel.js';
+import { advisoriesPanel } from '../web/panels/advisories-panel.js';
+import { provenancePanel } from '../web/panels/provenance-panel.js';
 import { registerWebRequest } from '../web/web-request.js';
 import { registerWebLoginPages } from './web-login.js';
 import { registerWebUiAccount } from './web-ui-account.js';
@@ -15,7 +17,7 @@ import { registerWebUiPackages } from './web-ui-packages.js';
  * The web UI: server-rendered pages in their own Fastify context (cookies, CSRF, sessions and
  * HTML error pages apply here only; the npm API next door stays cookie-free and JSON).
  */
-export async function registerWebUi(app: FastifyInstance, ctx: RouteContext, panels: readonly VersionPanel[] = []): Promise<void> {
+export async function registerWebUi(app: FastifyInstance, ctx: RouteContext, panels: readonly VersionPanel[] = [provenancePanel(ctx), advisoriesPanel(ctx)]): Promise<void> {
   const assets = registerStaticAssets(app, ctx.basePath, ['app.css']);
   await app.register(async (web) => {
     const helpers = await registerWebRequest(web, {

@@ -30,6 +30,7 @@ export function Layout(props: PropsWithChildren<{ frame: PageFrame; title: strin
               <input type="search" name="q" aria-label="Search packages" placeholder="Search packages" />
             </form>
             <nav>
+              <a href={`${frame.base}/-/ui/new-package`}>New package</a>
               {frame.userName ? (
                 <>
                   <a href={`${frame.base}/-/ui/account`} id="account-link" safe>{frame.userName}</a>

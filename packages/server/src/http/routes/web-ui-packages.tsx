@@ -1,6 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { Actor } from '../../domain/actor.js';
-import { RegistryError } from '../../domain/errors.js';
+import { RegistryError, isRegistryError } from '../../domain/errors.js';
+import { ERROR_TABLE } from '../../domain/error-table.js';
+import { AdvisoryPage } from '../web/pages/advisory-page.js';
+import { NameCheckPage } from '../web/pages/name-check-page.js';
 import { parsePackageName, tarballPath } from '../../domain/package-name.js';
 import type { RouteContext } from '../context.js';
 import { sendPage } from '../web/page-reply.js';
@@ -39,10 +42,30 @@ export function registerWebUiPackages(app: FastifyInstance, ctx: RouteContext, w
     const query = String(request.query.q ?? '').slice(0, 200).trim();
     const from = Math.max(0, Math.min(10_000, Number.parseInt(String(request.query.from ?? '0'), 10) || 0));
     const { total, packages } = await ctx.overviews.list(query, PAGE_SIZE, from);
-    return sendPage(reply, 200, HomePage({ frame: web.frame(request, reply), query, total, packages }));
+    // GEN-2d: a badge on every listed package that has advisories.
+    const flags = await ctx.advisories.reports.flags(packages.map((p) => p.name));
+    const badges = new Map(Object.entries(flags).filter(([, f]) => f.count > 0).map(([name, f]) => [
+      name, <span class={`badge bad advisory-badge sev-${f.maxSeverity ?? 'low'}`} title="known security advisories" safe>{`${f.count} ${f.count === 1 ? 'advisory' : 'advisories'}, ${f.maxSeverity ?? 'low'}`}</span>,
+    ]));
+    return sendPage(reply, 200, HomePage({ frame: web.frame(request, reply), query, total, packages, badges }));
   };
   app.get('/', list);
   app.get('/-/ui/search', list);
+
+  app.get<{ Querystring: { name?: string } }>('/-/ui/new-package', async (request, reply) => {
+    const name = String(request.query.name ?? '').trim().slice(0, 214);
+    const frame = web.frame(request, reply);
+    if (!name) return sendPage(reply, 200, NameCheckPage({ frame, name, answer: null }));
+    try {
+      return sendPage(reply, 200, NameCheckPage({ frame, name, answer: await ctx.names.check(name, sessionActor(request)) }));
+    } catch (err) {
+      if (!isRegistryError(err) || ERROR_TABLE[err.code].status >= 500) throw err;
+      return sendPage(reply, 400, NameCheckPage({ frame, name, answer: null, error: err.message }));
+    }
+  });
+
+  app.get<{ Params: { id: string } }>('/-/advisories/:id', async (request, reply) =>
+    sendPage(reply, 200, AdvisoryPage({ frame: web.frame(request, reply), advisory: await ctx.advisories.reports.advisory(request.params.id) })));
 
   app.get<{ Params: { '*': string } }>('/-/ui/package/*', async (request, reply) => {
     const { name, version } = parseUiPackagePath(request.params['*']);
