@@ -38,6 +38,12 @@ export class PackageOverviews {
     };
   }
 
+  /** A deleted name's record (unpublished by its owners or taken down), for the page that says so. */
+  async deleted(name: string): Promise<{ kind: string; reason: string | null; deletedAt: Date } | null> {
+    const record = await this.deps.store.findDeletedName(name);
+    return record ? { kind: record.kind, reason: record.reason, deletedAt: record.deletedAt } : null;
+  }
+
   async list(text: string, size: number, from: number): Promise<{ total: number; packages: PackageSummary[] }> {
     const { hits, total } = await this.deps.store.searchPackages(text, size, from);
     return {

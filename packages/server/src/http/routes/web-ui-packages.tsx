@@ -8,7 +8,7 @@ import { parsePackageName, tarballPath } from '../../domain/package-name.js';
 import type { RouteContext } from '../context.js';
 import { sendPage } from '../web/page-reply.js';
 import { HomePage } from '../web/pages/home-page.js';
-import { PackagePage } from '../web/pages/package-page.js';
+import { DeletedPackagePage, PackagePage } from '../web/pages/package-page.js';
 import { VersionPage } from '../web/pages/version-page.js';
 import type { WebHelpers } from '../web/web-request.js';
 import type { VersionPanel } from '../web/version-panel.js';
@@ -70,9 +70,19 @@ export function registerWebUiPackages(app: FastifyInstance, ctx: RouteContext, w
   app.get<{ Params: { '*': string } }>('/-/ui/package/*', async (request, reply) => {
     const { name, version } = parseUiPackagePath(request.params['*']);
     const actor = sessionActor(request);
-    const pkg = await ctx.overviews.overview(actor, name);
     const frame = web.frame(request, reply);
-    if (version === null) return sendPage(reply, 200, PackagePage({ frame, pkg }));
+    let pkg;
+    try {
+      pkg = await ctx.overviews.overview(actor, name);
+    } catch (err) {
+      const deleted = isRegistryError(err) && err.code === 'E_PKG_NOT_FOUND' ? await ctx.overviews.deleted(name) : null;
+      if (!deleted) throw err;
+      return sendPage(reply, 404, DeletedPackagePage({ frame, name, deleted }));
+    }
+    if (version === null) {
+      const [weeklyDownloads, dependents] = await Promise.all([ctx.stats.weeklyDownloads(name), ctx.stats.dependents(name, 1)]);
+      return sendPage(reply, 200, PackagePage({ frame, pkg, usage: { weeklyDownloads, dependents: dependents.total } }));
+    }
     const record = pkg.versions.find((v) => v.version === version);
     if (!record) throw new RegistryError('E_VERSION_NOT_FOUND', `${name} has no version ${version.slice(0, 64)}.`);
     const publisher = pkg.maintainers.find((m) => m.userId === record.publishedBy)?.name
