@@ -28,6 +28,10 @@ import { TokenManagement } from './services/token-management.js';
 import { SecretScanning } from './services/secret-scanning.js';
 import { ScannerKeyClient } from './adapters/http/scanner-key-client.js';
 import { TrustedPublishing } from './services/trusted-publishing.js';
+import { StagedPublishing } from './services/staged-publishing.js';
+import { stageApprovalFactor } from './services/stage-approval-factor.js';
+import { SqlStageStore } from './adapters/metadata/sql/stage-store.js';
+import type { StageStore } from './domain/staged-publish.js';
 import { JoseOidcVerifier } from './adapters/oidc/jose-oidc-verifier.js';
 import { TransparencyLog } from './services/transparency-log.js';
 import { loadOrCreateTlogKey } from './adapters/keys/tlog-key-file.js';
@@ -77,6 +81,8 @@ export interface Stores {
   readonly advisories: AdvisoryStore;
   readonly names: NameStore;
   readonly provenance: ProvenanceStore;
+  /** `npm stage`: versions waiting for an owner's approval. */
+  readonly stages: StageStore;
   /** Mail outbox, TOTP, security events, WebAuthn credentials (issue 3). */
   readonly auth: AuthStores;
 }
@@ -88,6 +94,7 @@ export async function openStores(config: Pick<Config, 'dataDir'>): Promise<Store
   return {
     metadata, blobs: new FsBlobStore(join(config.dataDir, 'blobs')),
     advisories: new SqlAdvisoryStore(metadata.kysely), names: new SqlNameStore(metadata.kysely), provenance: new SqlProvenanceStore(metadata.kysely),
+    stages: new SqlStageStore(metadata.kysely),
     auth: sqlAuthStores(metadata.kysely),
   };
 }
@@ -261,12 +268,17 @@ export async function buildRegistry(config: Config, logger: Logger = createLogge
   const indexStats = await names.warm();
   logger.info({ ...indexStats }, 'typosquat guard index built');
   const expires = config.security.expires ? new Date(config.security.expires) : new Date(clock.now().getTime() + 365 * 24 * 3600 * 1000);
+  const publisher = new PublishVersion({ store: stores.metadata, blobs: stores.blobs, clock, feed, limits: config.limits, nameQuarantineHours: config.unpublish.nameQuarantineHours, names, provenance });
   const app = await buildHttpApp(
     {
       accounts,
       reads: new PackageReads({ store: stores.metadata, blobs: stores.blobs, cache, clock, feed }),
       writes: new PackageWrites({ store: stores.metadata, clock, feed, unpublisher }),
-      publisher: new PublishVersion({ store: stores.metadata, blobs: stores.blobs, clock, feed, limits: config.limits, nameQuarantineHours: config.unpublish.nameQuarantineHours, names, provenance }),
+      publisher,
+      stages: new StagedPublishing({
+        store: stores.metadata, stages: stores.stages, blobs: stores.blobs, publisher, clock,
+        checkSecondFactor: stageApprovalFactor(auth.secondFactor),
+      }),
       names,
       provenance,
       unpublisher,

@@ -47,4 +47,6 @@ export interface TrustedPublisher {
   readonly workflow: string;
   readonly ref?: string | null;
   readonly environment?: string | null;
+  /** The configuration allows `npm stage publish` only (no direct publish; an owner approves). */
+  readonly stageOnly?: boolean;
 }

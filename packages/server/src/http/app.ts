@@ -19,6 +19,7 @@ import { registerOrgsTeams } from './routes/orgs-teams.js';
 import { registerNpmTokens } from './routes/npm-tokens.js';
 import { registerSecretScanning } from './routes/secret-scanning.js';
 import { registerOidcExchange } from './routes/oidc-exchange.js';
+import { registerStage } from './routes/stage.js';
 import { registerUnpublishPolicy } from './routes/unpublish-policy.js';
 import { registerAdvisories } from './routes/advisories.js';
 
@@ -94,6 +95,7 @@ export async function buildHttpApp(ctx: RouteContext, options: HttpOptions): Pro
       registerNpmTokens(scoped, ctx);
       await registerSecretScanning(scoped, ctx);
       registerOidcExchange(scoped, ctx);
+      registerStage(scoped, ctx);
       registerUnpublishPolicy(scoped, ctx);
       registerAdvisories(scoped, ctx);
       registerNames(scoped, ctx);

@@ -12,6 +12,7 @@ import type { Organizations } from '../services/organizations.js';
 import type { TokenManagement } from '../services/token-management.js';
 import type { SecretScanning } from '../services/secret-scanning.js';
 import type { TrustedPublishing } from '../services/trusted-publishing.js';
+import type { StagedPublishing } from '../services/staged-publishing.js';
 import type { SecurityContact } from '../services/security-contact.js';
 import type { TransparencyLog } from '../services/transparency-log.js';
 import type { Registry as MetricsRegistry } from 'prom-client';
@@ -36,6 +37,7 @@ export interface RouteContext {
   readonly tokens: TokenManagement;
   readonly secretScanning: SecretScanning;
   readonly trust: TrustedPublishing;
+  readonly stages: StagedPublishing;
   /** Cookies only over HTTPS, with the __Host- prefix. */
   readonly secureCookies: boolean;
   readonly securityContact: SecurityContact;

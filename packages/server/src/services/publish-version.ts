@@ -6,7 +6,7 @@ import type { Actor } from '../domain/actor.js';
 import { RegistryError } from '../domain/errors.js';
 import { parsePackageName, printable } from '../domain/package-name.js';
 import type { BlobStore, Clock, MetadataOps, MetadataStore } from '../domain/ports.js';
-import type { VersionRecord } from '../domain/records.js';
+import type { PackageRecord, VersionRecord } from '../domain/records.js';
 import { decidePackageWrite } from '../policy/publish-authz.js';
 import { orgFactsFor } from './org-facts.js';
 import { enforce } from '../policy/decision.js';
@@ -152,6 +152,19 @@ function checkIntegrity(manifest: Record<string, unknown>, tarball: Buffer): { i
   return { integrity, shasum, blobKey: sha512.toString('hex') };
 }
 
+interface Preflight {
+  readonly pkg: ReturnType<typeof parsePackageName>;
+  readonly now: Date;
+  readonly existing: PackageRecord | null;
+  readonly scopeOwnerId: number | null | undefined;
+  readonly org: Awaited<ReturnType<typeof orgFactsFor>>;
+  readonly parsed: ParsedPublish;
+  readonly digests: { integrity: string; shasum: string; blobKey: string };
+  readonly contents: ReturnType<typeof inspectTarball>;
+  readonly hasInstallScript: boolean;
+  readonly user: { readonly id: number; readonly name: string };
+}
+
 /** How the log names who published: a user, or the CI workflow a trusted publisher token was minted for. */
 function publisherOf(actor: Actor): { actorKind: 'user' } | { actorKind: 'trusted-publisher'; publisher: string } {
   const tp = actor.kind === 'user' && actor.via === 'token' ? actor.token.trustedPublisher : null;
@@ -186,8 +199,12 @@ export class PublishVersion {
     return true;
   }
 
-  async publish(actor: Actor, name: string, body: unknown, policyUrl = '/-/bulwark/policies/unpublish'): Promise<{ name: string; version: string }> {
-    const { store, blobs, clock, feed, limits } = this.deps;
+  /**
+   * Everything a publish checks before it stores anything: authorization, the name policy, the
+   * body, integrity, tombstones and the tarball's contents. Staged publishes run it at stage time.
+   */
+  async preflight(actor: Actor, name: string, body: unknown, policyUrl = '/-/bulwark/policies/unpublish'): Promise<Preflight> {
+    const { store, clock, limits } = this.deps;
     const pkg = parsePackageName(name);
     const now = clock.now();
     // Authorization first: a stranger learns nothing about the tarball checks.
@@ -211,6 +228,16 @@ export class PublishVersion {
     checkManifestMatchesTarball(parsed.manifest, contents.packageJson);
     const packedScripts = dependencyMap(contents.packageJson, 'scripts');
     const hasInstallScript = contents.hasBindingGyp || INSTALL_SCRIPTS.some((s) => typeof packedScripts[s] === 'string');
+    return { pkg, now, existing, scopeOwnerId, org, parsed, digests, contents, hasInstallScript, user: actor.user };
+  }
+
+  async publish(actor: Actor, name: string, body: unknown, policyUrl = '/-/bulwark/policies/unpublish'): Promise<{ name: string; version: string }> {
+    const { store, blobs, feed } = this.deps;
+    if (actor.kind === 'user' && actor.via === 'token' && actor.token.trustedPublisher?.stageOnly) {
+      throw new RegistryError('E_FORBIDDEN', 'This trusted publisher may only stage publishes (npm stage publish); an owner approves them.');
+    }
+    const { pkg, now, existing, scopeOwnerId, org, parsed, digests, contents, hasInstallScript } = await this.preflight(actor, name, body, policyUrl);
+    if (actor.kind !== 'user') throw new RegistryError('E_AUTH_REQUIRED', 'You must be logged in to publish packages.');
     // AUTHZ-3c: verify any provenance and sign the version before anything is stored.
     const seal = await this.deps.provenance?.sealPublish({ actor, name, version: parsed.version, integrity: digests.integrity, tarball: parsed.tarball, body, at: now });
 

@@ -159,10 +159,6 @@ export class TrustedPublishing {
         reasons.push(match.reason);
         continue;
       }
-      if (!config.permissions.includes('createPackage')) {
-        reasons.push('this publisher may only stage publishes, which this registry does not offer yet');
-        continue;
-      }
       // Replay protection first, atomically: a second exchange of the same ID token fails here.
       const fresh = await this.deps.store.recordOidcJti(verified.issuer, verified.jti, new Date(verified.expiresAt.getTime() + JTI_GRACE_MS));
       if (!fresh) throw new RegistryError('E_OIDC_REPLAY', 'This ID token was already exchanged; request a new one.');
@@ -170,7 +166,8 @@ export class TrustedPublishing {
       const expiresAt = new Date(now.getTime() + this.deps.tokenMinutes * 60_000);
       const issued = await this.deps.accounts.issueToken(config.createdBy, {
         name: `trusted publisher ${match.publisher.provider}:${match.publisher.repository}`.slice(0, 100),
-        packages: [name], orgsPermission: 'none', expiresAt, trustedPublisher: match.publisher,
+        packages: [name], orgsPermission: 'none', expiresAt,
+        trustedPublisher: config.permissions.includes('createPackage') ? match.publisher : { ...match.publisher, stageOnly: true },
       });
       if (++this.exchanges % 100 === 0) await this.deps.store.deleteExpiredOidcJtis(now);
       return { token: issued.token, expires: expiresAt.toISOString() };

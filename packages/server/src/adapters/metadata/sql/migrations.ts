@@ -428,6 +428,30 @@ export function migrations(dialect: 'sqlite' | 'postgres'): MigrationProvider {
         await db.schema.createIndex('webauthn_credentials_user').on('webauthn_credentials').column('user_id').execute();
       },
     },
+    '0017-staged-publishes': {
+      async up(db: Kysely<any>) {
+        // `npm stage`: versions uploaded with a publish token, waiting for an owner's approval.
+        await db.schema
+          .createTable('staged_publishes')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('version', 'text', (c) => c.notNull())
+          .addColumn('tag', 'text', (c) => c.notNull())
+          .addColumn('body', 'text', (c) => c.notNull())
+          .addColumn('blob_key', 'text', (c) => c.notNull())
+          .addColumn('shasum', 'text', (c) => c.notNull())
+          .addColumn('integrity', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('actor_id', 'integer', (c) => c.notNull())
+          .addColumn('actor_name', 'text', (c) => c.notNull())
+          .addColumn('actor_type', 'text', (c) => c.notNull())
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('decided_at', 'text')
+          .addColumn('decided_by', 'text')
+          .execute();
+        await db.schema.createIndex('staged_publishes_pending').on('staged_publishes').columns(['state', 'name']).execute();
+      },
+    },
   };
   return { getMigrations: async () => all };
 }

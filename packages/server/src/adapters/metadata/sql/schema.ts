@@ -178,4 +178,8 @@ export interface Database {
     created_at: string;
     last_used_at: string | null;
   };
+  staged_publishes: {
+    id: string; name: string; version: string; tag: string; body: string; blob_key: string; shasum: string; integrity: string;
+    created_at: string; actor_id: number; actor_name: string; actor_type: string; state: string; decided_at: string | null; decided_by: string | null;
+  };
 }

@@ -1,0 +1,53 @@
+// Staged publishing (issue 4) with the real npm CLI: `npm stage publish` needs only a publish
+// token and makes nothing visible; `npm stage approve` needs a maintainer's second factor.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { ClientSandbox, totpCode, writePackageDir } from '@bulwark/testkit';
+import { assertFailed, assertOk, out, seed, startRegistry, type TestRegistry } from './support.js';
+
+describe('npm stage (AUTHZ-1b, issue 4)', () => {
+  let env: TestRegistry;
+  let owner: ClientSandbox;
+  let ci: ClientSandbox;
+  let otpauth = '';
+  let stageId = '';
+
+  before(async () => {
+    env = await startRegistry([]);
+    const added = await env.reg.cli(['admin', 'user', 'add', 'stella', '--email', 'stella@example.test', '--password-stdin', '--totp'], 'Stella-password-123456\n');
+    assert.equal(added.code, 0, added.stderr);
+    otpauth = added.stdout.trim().split('\n').find((l) => l.startsWith('otpauth://'))!;
+    assert.ok(otpauth, `the otpauth URI is printed: ${added.stdout}`);
+    const full = await env.reg.adminToken('stella');
+    const publishOnly = await env.reg.adminToken('stella', { packages: ['staged-lib'] });
+    await seed(env.reg, full, { name: 'staged-lib', version: '1.0.0' });
+    owner = await ClientSandbox.create({ registry: env.reg.url, token: full });
+    ci = await ClientSandbox.create({ registry: env.reg.url, token: publishOnly });
+  });
+  after(async () => {
+    await ci?.close();
+    await owner?.close();
+    await env?.close();
+  });
+
+  test('npm stage publish with a publish token stages the version without publishing it', async () => {
+    const r = await ci.npm(['stage', 'publish', '--json'], { cwd: await writePackageDir({ name: 'staged-lib', version: '1.1.0' }) });
+    assertOk(r, 'npm stage publish');
+    stageId = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/.exec(out(r))?.[0] ?? '';
+    assert.ok(stageId, `a stage id is printed: ${out(r)}`);
+    const doc = await (await fetch(`${env.reg.url}staged-lib`)).json() as { versions: Record<string, unknown> };
+    assert.equal(doc.versions['1.1.0'], undefined, 'not visible before approval');
+    const list = await owner.npm(['stage', 'list', 'staged-lib', '--json']);
+    assertOk(list, 'npm stage list');
+    assert.match(list.stdout, new RegExp(stageId));
+  });
+
+  test('npm stage approve without a second factor is refused; with --otp it publishes', async () => {
+    const refused = await owner.npm(['stage', 'approve', stageId]);
+    assertFailed(refused, 'approve without OTP');
+    assert.match(out(refused), /EOTP|one-time|second factor/i);
+    assertOk(await owner.npm(['stage', 'approve', stageId, '--otp', totpCode(otpauth)]), 'approve with OTP');
+    const doc = await (await fetch(`${env.reg.url}staged-lib`)).json() as { versions: Record<string, unknown> };
+    assert.ok(doc.versions['1.1.0'], 'published after approval');
+  });
+});
