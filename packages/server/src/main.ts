@@ -45,6 +45,7 @@ import { RegistrySigning } from './services/registry-signing.js';
 import { Provenance } from './services/provenance/provenance-service.js';
 import { DownloadCounter } from './services/download-counter.js';
 import { LogFollower } from './services/log-follower.js';
+import { RevocationFollower } from './services/revocation-follower.js';
 import { PackageStats } from './services/package-stats.js';
 import { RegistryPopularity } from './services/package-popularity.js';
 import { Unpublisher } from './services/unpublish.js';
@@ -260,6 +261,8 @@ export async function buildRegistry(config: Config, logger: Logger = createLogge
   // Changes made by the admin CLI (takedown) or other nodes reach this node's caches through the log.
   const follower = new LogFollower({ store: stores.metadata, feed, intervalMs: 1000, onError: (err) => logger.warn({ err }, 'log follower: read failed') });
   await follower.start();
+  const revocations = new RevocationFollower({ store: stores.metadata, accounts, clock, intervalMs: 1000, onError: (err) => logger.warn({ err }, 'revocation follower: read failed') });
+  revocations.start();
   const advisoryIndex = new AdvisoryIndex(stores.advisories);
   const advisorySync = config.advisories.sync.url
     ? new AdvisorySync({ importer: advisoryImporter(stores, config.advisories.sync.url), url: config.advisories.sync.url, intervalMs: config.advisories.sync.intervalMinutes * 60_000, logger })
@@ -333,6 +336,7 @@ export async function buildRegistry(config: Config, logger: Logger = createLogge
   // Counts are written before the store closes (startRegistry closes the app first).
   app.addHook('onClose', async () => {
     follower.stop();
+    revocations.stop();
     await downloads.close();
   });
   if (advisorySync) {

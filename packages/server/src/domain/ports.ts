@@ -25,6 +25,8 @@ export interface MetadataOps extends NamespaceOps {
   /** Records a token's last use (the owner sees it; written at most once a minute per token). */
   touchToken(tokenId: string, at: Date): Promise<void>;
   revokeToken(tokenId: string, at: Date): Promise<boolean>;
+  /** Ids of tokens revoked at or after `since` (for other nodes' caches). */
+  listTokensRevokedSince(since: Date): Promise<string[]>;
 
   findPackage(name: string): Promise<PackageRecord | null>;
   /** Lock the package row for the rest of the transaction where the database can (PostgreSQL). */

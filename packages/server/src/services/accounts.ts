@@ -198,6 +198,15 @@ export class Accounts {
     return true;
   }
 
+  /** Drops tokens revoked elsewhere (another node, the admin CLI) from this process's cache. */
+  forgetRevokedTokens(tokenIds: readonly string[]): void {
+    if (tokenIds.length === 0 || this.tokenCache.size === 0) return;
+    const revoked = new Set(tokenIds);
+    for (const [key, value] of this.tokenCache) {
+      if (value.actor.kind === 'user' && value.actor.via === 'token' && revoked.has(value.actor.token.id)) this.tokenCache.delete(key);
+    }
+  }
+
   private forgetCachedToken(tokenId: string): void {
     for (const [key, value] of this.tokenCache) {
       if (value.actor.kind === 'user' && value.actor.via === 'token' && value.actor.token.id === tokenId) this.tokenCache.delete(key);

@@ -452,6 +452,12 @@ export function migrations(dialect: 'sqlite' | 'postgres'): MigrationProvider {
         await db.schema.createIndex('staged_publishes_pending').on('staged_publishes').columns(['state', 'name']).execute();
       },
     },
+    '0018-token-revocation-index': {
+      async up(db: Kysely<any>) {
+        // Every node polls for tokens revoked elsewhere (services/revocation-follower.ts).
+        await db.schema.createIndex('tokens_revoked_at').on('tokens').column('revoked_at').execute();
+      },
+    },
   };
   return { getMigrations: async () => all };
 }

@@ -157,6 +157,11 @@ export class SqlMetadataOps implements MetadataOps {
     return rows.map(toToken);
   }
 
+  async listTokensRevokedSince(since: Date) {
+    const rows = await this.db.selectFrom('tokens').select('id').where('revoked_at', '>=', iso(since)).execute();
+    return rows.map((r) => r.id);
+  }
+
   async revokeToken(tokenId: string, at: Date) {
     const result = await this.db.updateTable('tokens').set({ revoked_at: iso(at) }).where('id', '=', tokenId).where('revoked_at', 'is', null).executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;

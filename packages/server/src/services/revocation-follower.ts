@@ -1,0 +1,46 @@
+import type { Clock, MetadataOps } from '../domain/ports.js';
+import type { Accounts } from './accounts.js';
+
+/** Polls overlap by this much, so a revoking node's clock running a little behind loses nothing. */
+const SKEW_MS = 10_000;
+
+/**
+ * AUTHZ-1a: revocation takes effect on every node. Each node caches authenticated tokens for up
+ * to 30 s; this follower asks the shared database once a second which tokens were revoked since
+ * it last looked, and drops them from the cache, so a token revoked on one node (or by the admin
+ * CLI, or a secret-scanning report) stops working everywhere within about a second.
+ */
+export class RevocationFollower {
+  private since: Date;
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+
+  constructor(private readonly deps: { store: Pick<MetadataOps, 'listTokensRevokedSince'>; accounts: Accounts; clock: Clock; intervalMs: number; onError?: (err: unknown) => void }) {
+    this.since = deps.clock.now();
+  }
+
+  start(): void {
+    this.timer = setInterval(() => void this.poll(), this.deps.intervalMs);
+    this.timer.unref();
+  }
+
+  async poll(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    try {
+      const now = this.deps.clock.now();
+      const ids = await this.deps.store.listTokensRevokedSince(new Date(this.since.getTime() - SKEW_MS));
+      this.deps.accounts.forgetRevokedTokens(ids);
+      this.since = now;
+    } catch (err) {
+      this.deps.onError?.(err);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+}
