@@ -4,6 +4,7 @@ import { ConfigError, isRegistryError } from '@bulwark/server';
 import { adminCommand } from './commands/admin.js';
 import { serveCommand } from './commands/serve.js';
 import { tlogCommand } from './commands/tlog.js';
+import { assessCommand } from './commands/assess.js';
 
 const program = new Command('bulwark')
   .description('Bulwark: a secure, fast, npm-compatible package registry')
@@ -11,6 +12,7 @@ const program = new Command('bulwark')
   .addCommand(serveCommand())
   .addCommand(adminCommand())
   .addCommand(tlogCommand())
+  .addCommand(assessCommand())
   .exitOverride();
 
 try {
