@@ -8,3 +8,4 @@ export * from './blobs.js';
 export * from './registry-http.js';
 export * from './web-login.js';
 export * from './browser.js';
+export * from './verdaccio.js';

@@ -22,12 +22,16 @@ export function isOtpChallenge(answer: HttpAnswer): boolean {
   return /otp/i.test(answer.headers.get('www-authenticate') ?? '') || /one-time pass/i.test(answer.text);
 }
 
-function couchLogin(ctx: ProbeContext, user: string, password: string, otp?: string): Promise<HttpAnswer> {
+/** npm login --auth-type=legacy: PUT the couch user document; on 409 (user exists), again with Basic auth as npm does. */
+export async function couchLogin(ctx: ProbeContext, user: string, password: string, otp?: string): Promise<HttpAnswer> {
   const body = JSON.stringify({ _id: `org.couchdb.user:${user}`, name: user, password, type: 'user', roles: [], date: new Date().toISOString() });
-  return ctx.http.request(`-/user/org.couchdb.user:${encodeURIComponent(user)}`, {
+  const send = (extra: Record<string, string>) => ctx.http.request(`-/user/org.couchdb.user:${encodeURIComponent(user)}`, {
     method: 'PUT', body, write: {},
-    headers: { 'content-type': 'application/json', ...(otp ? { 'npm-otp': otp } : {}) },
+    headers: { 'content-type': 'application/json', ...(otp ? { 'npm-otp': otp } : {}), ...extra },
   });
+  const first = await send({});
+  if (first.status !== 409) return first;
+  return send({ authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` });
 }
 
 /** The token account probes use: --token as given, or (with --allow-writes) a sign-in like `npm login --auth-type=legacy`. */

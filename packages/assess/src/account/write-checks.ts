@@ -4,7 +4,7 @@ import { evidenceOf, isObject, type HttpAnswer } from '../http.js';
 import { totpCode } from '../totp.js';
 import type { Evidence } from '../types.js';
 import { publishBody } from './tarball.js';
-import { accountToken, bearer, isOtpChallenge } from './session.js';
+import { accountToken, bearer, couchLogin, isOtpChallenge } from './session.js';
 
 /** The anti-virus test string (not malware; every scanner detects it), split so this file is not flagged. */
 const EICAR = ['X5O!P%@AP[4\\PZX54(P^)7CC)7}$', 'EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*'].join('');
@@ -169,8 +169,7 @@ async function bruteForceCheck(ctx: ProbeContext): Promise<WriteObservation> {
   const evidence: Evidence[] = [];
   const wrong = `wrong-${randomBytes(6).toString('hex')}`;
   for (let attempt = 1; attempt <= 8; attempt++) {
-    const body = JSON.stringify({ _id: `org.couchdb.user:${account.user}`, name: account.user, password: wrong, type: 'user', roles: [], date: new Date().toISOString() });
-    const answer = await ctx.http.request(`-/user/org.couchdb.user:${encodeURIComponent(account.user)}`, { method: 'PUT', body, write: {}, headers: { 'content-type': 'application/json' } });
+    const answer = await couchLogin(ctx, account.user, wrong);
     const throttled = answer.status === 429 || /locked|too many|try again/i.test(answer.text);
     if (throttled || attempt === 8) {
       evidence.push(evidenceOf(answer, `wrong password, attempt ${attempt}`, 'account'));
