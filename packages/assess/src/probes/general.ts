@@ -38,8 +38,10 @@ async function securityTxt(ctx: ProbeContext): Promise<{ answer: HttpAnswer; evi
 /** C2SP signed note: body, blank line, `— <name> <base64(keyhash4 || sig)>` lines; key `name+hash+base64(0x01||pub)`. */
 function verifyCheckpoint(note: string, vkey: string): boolean {
   const split = note.lastIndexOf('\n\n');
-  const parts = vkey.trim().split('+');
-  if (split < 0 || parts.length !== 3) return false;
+  // name+hash+key, where the base64 key may itself contain '+'.
+  const m = /^([^+\s]+)\+([0-9a-f]{8})\+(\S+)$/.exec(vkey.trim());
+  if (split < 0 || !m) return false;
+  const parts = [m[1]!, m[2]!, m[3]!] as const;
   const body = note.slice(0, split + 1);
   const keyBytes = Buffer.from(parts[2]!, 'base64');
   if (keyBytes[0] !== 1 || keyBytes.length !== 33) return false;
