@@ -22,6 +22,10 @@ import { TransparencyLog } from './services/transparency-log.js';
 import { loadOrCreateTlogKey } from './adapters/keys/tlog-key-file.js';
 import { parseCosignatureVerifierKey } from './domain/tlog/index.js';
 import { buildHttpApp } from './http/app.js';
+import { runAssessment } from '@bulwark/assess';
+import type { AssessmentStore } from './domain/assessment-store.js';
+import { SqlAssessmentStore } from './adapters/metadata/sql/assessment-store.js';
+import { SelfAssessment } from './services/self-assessment.js';
 import { actorResolver, quickActor } from './http/plugins/authenticate.js';
 import { baseUrlResolver } from './http/base-url.js';
 
@@ -31,13 +35,14 @@ export const systemClock: Clock = { now: () => new Date() };
 export interface Stores {
   readonly metadata: MetadataStore;
   readonly blobs: BlobStore;
+  readonly assessments: AssessmentStore;
 }
 
 export async function openStores(config: Pick<Config, 'dataDir'>): Promise<Stores> {
   // The data directory holds password and token hashes: only the registry's user may enter it.
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const metadata = await openSqliteMetadataStore(join(config.dataDir, 'registry.sqlite'));
-  return { metadata, blobs: new FsBlobStore(join(config.dataDir, 'blobs')) };
+  return { metadata, blobs: new FsBlobStore(join(config.dataDir, 'blobs')), assessments: new SqlAssessmentStore(metadata.database) };
 }
 
 const DEFAULT_POLICY = fileURLToPath(new URL('../../../../docs/security-policy.md', import.meta.url));
@@ -88,6 +93,14 @@ export async function buildRegistry(config: Config, logger: Logger = createLogge
   if (config.security.contact.length === 0) {
     logger.warn('security.contact is not set: security.txt names only the policy page; set BULWARK_SECURITY_CONTACT (e.g. mailto:security@your.org) so researchers can reach you (GEN-1a)');
   }
+  // GEN-3a: the same probes as `bulwark assess`, anonymous HTTP only (no npm CLI, no account, no writes).
+  const selfAssessment = new SelfAssessment({
+    store: stores.assessments, clock,
+    assess: (target) => runAssessment({ registry: target, npm: false }),
+    intervalMs: config.assess.intervalHours * 3_600_000,
+    keep: config.assess.keepReports,
+    onError: (err) => logger.warn({ err }, 'self-assessment failed'),
+  });
   const expires = config.security.expires ? new Date(config.security.expires) : new Date(clock.now().getTime() + 365 * 24 * 3600 * 1000);
   const app = await buildHttpApp(
     {
@@ -115,6 +128,7 @@ export async function buildRegistry(config: Config, logger: Logger = createLogge
         feed,
       }),
       metrics,
+      selfAssessment,
       basePath: config.basePath,
       actorOf: actorResolver(accounts),
       quickActorOf: quickActor(accounts),
@@ -122,21 +136,24 @@ export async function buildRegistry(config: Config, logger: Logger = createLogge
     },
     { bodyLimit: config.limits.bodyBytes, basePath: config.basePath, logger, metrics },
   );
-  return { app, stores };
+  return { app, stores, selfAssessment };
 }
 
 export async function startRegistry(config: Config, logger: Logger = createLogger(config)): Promise<RunningRegistry> {
-  const { app, stores } = await buildRegistry(config, logger);
+  const { app, stores, selfAssessment } = await buildRegistry(config, logger);
   const address = await app.listen({ host: config.host, port: config.port });
   const port = new URL(address).port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}${config.basePath}/`;
   logger.info({ url, dataDir: config.dataDir }, 'bulwark listening');
+  // Assess where this node listens (0.0.0.0 is reached through loopback).
+  selfAssessment.start(url.replace('://0.0.0.0:', '://127.0.0.1:').replace('://[::]:', '://[::1]:'));
   return {
     app,
     url,
     stores,
     async close() {
+      await selfAssessment.stop();
       await app.close();
       await stores.metadata.close();
     },

@@ -30,9 +30,10 @@ export const ENV_KEYS: Readonly<Record<string, string>> = {
   BULWARK_SECURITY_POLICY_FILE: 'security.policyFile',
   BULWARK_SECURITY_EXPIRES: 'security.expires',
   BULWARK_WEB_SECURE_COOKIES: 'web.secureCookies',
+  BULWARK_ASSESS_INTERVAL_HOURS: 'assess.intervalHours',
 };
 
-const NUMERIC = new Set(['port', 'limits.bodyBytes', 'limits.tarballBytes', 'limits.unpackedBytes', 'limits.tarEntries']);
+const NUMERIC = new Set(['port', 'assess.intervalHours', 'limits.bodyBytes', 'limits.tarballBytes', 'limits.unpackedBytes', 'limits.tarEntries']);
 const LISTS = new Set(['security.contact', 'security.preferredLanguages']);
 
 /**

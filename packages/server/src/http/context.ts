@@ -9,6 +9,7 @@ import type { WebSessions } from '../services/web-sessions.js';
 import type { PackageOverviews } from '../services/package-overview.js';
 import type { SecurityContact } from '../services/security-contact.js';
 import type { TransparencyLog } from '../services/transparency-log.js';
+import type { SelfAssessment } from '../services/self-assessment.js';
 import type { Registry as MetricsRegistry } from 'prom-client';
 
 /** What route modules get: services and request helpers, no adapters. */
@@ -25,6 +26,8 @@ export interface RouteContext {
   readonly securityContact: SecurityContact;
   readonly tlog: TransparencyLog;
   readonly metrics: MetricsRegistry;
+  /** GEN-3a: scheduled self-assessments (admin page). */
+  readonly selfAssessment: SelfAssessment;
   readonly basePath: string;
   readonly actorOf: (request: FastifyRequest) => Promise<Actor>;
   /** The same actor when it is known without I/O (anonymous or a cached token), else undefined. */

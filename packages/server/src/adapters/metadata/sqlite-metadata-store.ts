@@ -2,7 +2,6 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, type SqliteDatabase } from 'kysely';
-import type { MetadataStore } from '../../domain/ports.js';
 import type { Database } from './sql/schema.js';
 import { migrations } from './sql/migrations.js';
 import { SqlMetadataStore } from './sql/sql-metadata-store.js';
@@ -31,7 +30,7 @@ function withStatementCache(database: SQLite.Database): SqliteDatabase {
  * The embedded default: one SQLite file. WAL lets the admin CLI and the server share it;
  * synchronous=FULL makes an acknowledged publish survive a crash or power loss.
  */
-export async function openSqliteMetadataStore(file: string): Promise<MetadataStore> {
+export async function openSqliteMetadataStore(file: string): Promise<SqlMetadataStore> {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const database = new SQLite(file);
   database.pragma('journal_mode = WAL');

@@ -144,6 +144,21 @@ export function migrations(dialect: 'sqlite' | 'postgres'): MigrationProvider {
         await db.schema.createIndex('web_sessions_user').on('web_sessions').column('user_id').execute();
       },
     },
+    '0010-assessments': {
+      async up(db: Kysely<any>) {
+        // GEN-3a: the scheduled self-assessments (bulwark assess against this registry), as a record.
+        await db.schema
+          .createTable('assessments')
+          .addColumn('id', dialect === 'postgres' ? 'serial' : 'integer', (c) => (dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()))
+          .addColumn('started_at', 'text', (c) => c.notNull())
+          .addColumn('finished_at', 'text', (c) => c.notNull())
+          .addColumn('target', 'text', (c) => c.notNull())
+          .addColumn('met', 'integer', (c) => c.notNull())
+          .addColumn('levels', 'text', (c) => c.notNull())
+          .addColumn('report', 'text', (c) => c.notNull())
+          .execute();
+      },
+    },
   };
   return { getMigrations: async () => all };
 }

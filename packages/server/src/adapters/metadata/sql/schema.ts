@@ -5,6 +5,16 @@ import type { Generated } from 'kysely';
  * same rows read alike from SQLite and PostgreSQL.
  */
 export interface Database {
+  /** GEN-3a self-assessments (0010-assessments). */
+  assessments: {
+    id: Generated<number>;
+    started_at: string;
+    finished_at: string;
+    target: string;
+    met: number;
+    levels: string;
+    report: string;
+  };
   users: {
     id: Generated<number>;
     name: string;

@@ -362,6 +362,11 @@ export class SqlMetadataStore extends SqlMetadataOps implements MetadataStore {
     super(kysely, dialect === 'postgres');
   }
 
+  /** The same database for feature stores with their own port (e.g. SqlAssessmentStore). */
+  get database(): Kysely<Database> {
+    return this.kysely;
+  }
+
   transaction<T>(fn: (tx: MetadataOps) => Promise<T>): Promise<T> {
     return this.kysely.transaction().execute((trx) => fn(new SqlMetadataOps(trx, this.dialect === 'postgres')));
   }
