@@ -14,7 +14,8 @@ export interface HttpAnswer {
 
 /**
  * POSTs that change nothing, so an anonymous run may send them: npm's audit endpoints, the OSV
- * query API, and a token exchange with a deliberately invalid OIDC token (it cannot mint).
+ * query API, a token exchange with a deliberately invalid OIDC token (it cannot mint), and an
+ * unsigned, empty secret-scanning report (it names no token, and must be refused as unsigned).
  */
 export const READ_ONLY_POSTS: readonly RegExp[] = [
   /\/-\/npm\/v1\/security\/advisories\/bulk$/,
@@ -22,6 +23,8 @@ export const READ_ONLY_POSTS: readonly RegExp[] = [
   /\/v1\/query$/,
   /\/v1\/querybatch$/,
   /\/-\/npm\/v1\/oidc\/token\/exchange\/package\/[^/]+$/,
+  // An unsigned, empty secret report: a registry must refuse it, and it names no token to revoke.
+  /\/-\/bulwark\/v1\/secret-scanning\/[^/]+$/,
 ];
 
 export class UnsafeRequestError extends Error {}

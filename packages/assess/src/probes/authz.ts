@@ -7,8 +7,8 @@ import { evidenceOf, isObject } from '../http.js';
 import type { Evidence } from '../types.js';
 import { fromRefusal, outcome, type ProbeTable } from './probe.js';
 
-/** Secret-reporting endpoints a registry may document (none is standard for npm). */
-export const SECRET_REPORT_PATHS = ['-/bulwark/v1/secret-scanning/report', '-/npm/v1/secret-scanning/report'];
+/** Secret-reporting endpoints (GitHub partner protocol); none is standard for npm. Bulwark's first. */
+export const SECRET_REPORT_PATHS = ['-/bulwark/v1/secret-scanning/github'];
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 function base62(n: number, width: number): string {
@@ -110,9 +110,11 @@ export const AUTHZ_PROBES: ProbeTable = {
     }
     let endpoint = false;
     for (const path of SECRET_REPORT_PATHS) {
-      const answer = await ctx.http.get(path);
-      evidence.push(evidenceOf(answer, 'secret-report endpoint (GET: only its existence)'));
-      if (answer.status !== 404 && answer.status !== 0) endpoint = true;
+      // An unsigned, empty report: a real endpoint refuses it (400/401/403); 404 means there is none.
+      const answer = await ctx.http.request(path, { method: 'POST', body: '[]', headers: { 'content-type': 'application/json' } });
+      const refused = answer.status >= 400 && answer.status < 500 && answer.status !== 404 && answer.status !== 405;
+      evidence.push(evidenceOf(answer, refused ? 'an unsigned report is refused' : 'no endpoint (or it accepted an unsigned report)'));
+      if (refused) endpoint = true;
     }
     if ('reason' in t) return withDeclaration(ctx, 'AUTHZ-3b', outcome(endpoint ? 'cannot-tell' : 'not-met', `${endpoint ? 'a secret-report endpoint exists' : 'no documented secret-report endpoint answers'}; the token format needs a token: ${t.reason}`, evidence));
     if (!shapeOk) return outcome('not-met', 'tokens are not recognisable by scanners (prefix + checksum)', evidence);
