@@ -46,34 +46,44 @@ export function assessCommand(): Command {
     .option('--html <file>', 'also write a self-contained HTML report')
     .option('--no-color', 'no colour in the terminal table')
     .action(async (registry: string, flags: AssessFlags) => {
-      let url: URL;
       try {
-        url = new URL(registry);
-        if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('not http(s)');
-      } catch {
-        throw new Error(`"${registry}" is not a registry URL`);
+        await assess(registry, flags);
+      } catch (err) {
+        // Usage problems and an unreachable registry are one line, not a stack trace.
+        process.stderr.write(`bulwark assess: ${(err as Error).message}\n`);
+        process.exitCode = 2;
       }
-      if (flags.allowWrites && !flags.scope) throw new Error('--allow-writes needs --scope @x: write probes only publish inside it');
-      const account: { -readonly [K in keyof AccountOptions]: AccountOptions[K] } = {};
-      if (flags.user) account.user = flags.user;
-      if (flags.passwordStdin) account.password = await readStdin();
-      if (flags.token) account.token = flags.token;
-      if (flags.totpSecret) account.totpSecret = flags.totpSecret;
-      if (flags.scope) account.scope = flags.scope;
-      const answers: Questionnaire | undefined = flags.answers ? await readQuestionnaire(flags.answers) : undefined;
-      const progress = progressLine(process.stderr);
-      const report = await runAssessment({
-        registry: url.href, account, allowWrites: flags.allowWrites === true,
-        ...(answers ? { answers } : {}),
-        npm: flags.npm === false ? false : typeof flags.npm === 'string' ? flags.npm : 'npm',
-        packages: flags.package,
-        onProgress: (done, total, id, status) => progress.update(done, total, id, status),
-      });
-      progress.end();
-      if (flags.html) await writeFile(flags.html, renderHtml(report));
-      if (flags.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-      else if (flags.markdown) process.stdout.write(renderMarkdown(report));
-      else process.stdout.write(renderTerminal(report, flags.color && process.stdout.isTTY === true));
-      if (report.leftBehind.length) process.stderr.write(`bulwark assess: write probes left ${report.leftBehind.length} thing(s) behind; see leftBehind in the report\n`);
     });
+}
+
+async function assess(registry: string, flags: AssessFlags): Promise<void> {
+  let url: URL;
+  try {
+    url = new URL(registry);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('not http(s)');
+  } catch {
+    throw new Error(`"${registry}" is not a registry URL`);
+  }
+  if (flags.allowWrites && !flags.scope) throw new Error('--allow-writes needs --scope @x: write probes only publish inside it');
+  const account: { -readonly [K in keyof AccountOptions]: AccountOptions[K] } = {};
+  if (flags.user) account.user = flags.user;
+  if (flags.passwordStdin) account.password = await readStdin();
+  if (flags.token) account.token = flags.token;
+  if (flags.totpSecret) account.totpSecret = flags.totpSecret;
+  if (flags.scope) account.scope = flags.scope;
+  const answers: Questionnaire | undefined = flags.answers ? await readQuestionnaire(flags.answers) : undefined;
+  const progress = progressLine(process.stderr);
+  const report = await runAssessment({
+    registry: url.href, account, allowWrites: flags.allowWrites === true,
+    ...(answers ? { answers } : {}),
+    npm: flags.npm === false ? false : typeof flags.npm === 'string' ? flags.npm : 'npm',
+    packages: flags.package,
+    onProgress: (done, total, id, status) => progress.update(done, total, id, status),
+  });
+  progress.end();
+  if (flags.html) await writeFile(flags.html, renderHtml(report));
+  if (flags.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  else if (flags.markdown) process.stdout.write(renderMarkdown(report));
+  else process.stdout.write(renderTerminal(report, flags.color && process.stdout.isTTY === true));
+  if (report.leftBehind.length) process.stderr.write(`bulwark assess: write probes left ${report.leftBehind.length} thing(s) behind; see leftBehind in the report\n`);
 }
