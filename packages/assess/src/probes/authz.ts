@@ -90,13 +90,18 @@ export const AUTHZ_PROBES: ProbeTable = {
     // An unsigned, expired token: a registry with trusted publishing must refuse it, and cannot mint.
     const bogus = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from('{"iss":"https://invalid.example","exp":1}').toString('base64url')}.`;
     const exchange = await ctx.http.request(`-/npm/v1/oidc/token/exchange/package/${encodePackagePath(name)}`, { method: 'POST', headers: { authorization: `Bearer ${bogus}` } });
-    const trust = await ctx.http.get(`-/package/${encodePackagePath(name)}/trust`);
-    const ev = [evidenceOf(exchange, 'OIDC token exchange with an invalid identity token'), evidenceOf(trust, 'npm trust list')];
+    const t = await accountToken(ctx);
+    const trust = await ctx.http.get(`-/package/${encodePackagePath(name)}/trust`, t.ok ? bearer(t.value.token) : {});
+    const ev = [evidenceOf(exchange, 'OIDC token exchange with an invalid identity token'), evidenceOf(trust, `npm trust list${t.ok ? ' (test account)' : ''}`)];
     if (exchange.status >= 200 && exchange.status < 300) return outcome('not-met', 'the exchange issued something for an unsigned, expired identity token', ev);
-    if (exchange.status === 404 && !isObject(exchange.json)) return outcome('not-met', 'no OIDC token exchange endpoint', ev);
-    if (exchange.status === 404 || exchange.status === 405) return outcome('not-met', `the OIDC token exchange answered ${exchange.status}: not offered`, ev);
-    if (trust.status !== 404) return outcome('met', `the exchange refused an invalid identity token (${exchange.status}) and trusted-publisher configuration is served`, ev);
-    return outcome('partly', `the exchange refused an invalid identity token (${exchange.status}), but npm trust (trusted-publisher configuration) answers 404`, ev);
+    if (exchange.status === 404 || exchange.status === 405 || exchange.status === 0) return outcome('not-met', `no OIDC token exchange (answered ${exchange.status})`, ev);
+    // A refusal that is about the identity token shows a real exchange; a generic 401 does not.
+    if (!/oidc|id.?token|identity|jwt|issuer|trusted/i.test(exchange.text)) {
+      return withDeclaration(ctx, 'AUTHZ-3a', outcome('cannot-tell', `the exchange answered ${exchange.status} without saying why the identity token was refused`, ev));
+    }
+    const trustServed = (trust.status === 200 && Array.isArray(trust.json)) || ((trust.status === 401 || trust.status === 403) && !t.ok);
+    if (trustServed) return outcome('met', `the exchange refused an invalid identity token (${exchange.status}) and trusted-publisher configuration (npm trust) is served${trust.status === 200 ? '' : ' to signed-in maintainers'}`, ev);
+    return outcome('partly', `the exchange refused an invalid identity token (${exchange.status}), but npm trust answered ${trust.status}`, ev);
   },
 
   async 'AUTHZ-3b'(ctx) {
