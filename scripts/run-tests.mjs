@@ -5,7 +5,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
-const roots = ['packages/server/dist/test', 'packages/cli/dist/test', 'packages/testkit/dist/test', 'e2e/dist'];
+const roots = ['packages/assess/dist/test', 'packages/server/dist/test', 'packages/cli/dist/test', 'packages/testkit/dist/test', 'e2e/dist'];
 const filter = process.argv[2];
 const files = [];
 function walk(dir) {

@@ -6,6 +6,7 @@ import { nameCommand } from './commands/name.js';
 import { serveCommand } from './commands/serve.js';
 import { tlogCommand } from './commands/tlog.js';
 import { verifyCommand } from './commands/verify.js';
+import { assessCommand } from './commands/assess.js';
 
 const program = new Command('bulwark')
   .description('Bulwark: a secure, fast, npm-compatible package registry')
@@ -15,6 +16,7 @@ const program = new Command('bulwark')
   .addCommand(tlogCommand())
   .addCommand(nameCommand())
   .addCommand(verifyCommand())
+  .addCommand(assessCommand())
   .exitOverride();
 
 try {

@@ -70,6 +70,10 @@ import { SecondFactorGate } from './services/second-factor-gate.js';
 import { Throttle } from './services/throttle.js';
 import { TotpService } from './services/totp.js';
 import { WebAuthnService } from './services/webauthn.js';
+import { runAssessment } from '@bulwark/assess';
+import type { AssessmentStore } from './domain/assessment-store.js';
+import { SqlAssessmentStore } from './adapters/metadata/sql/assessment-store.js';
+import { SelfAssessment } from './services/self-assessment.js';
 import { actorResolver, quickActor } from './http/plugins/authenticate.js';
 import { baseUrlResolver } from './http/base-url.js';
 
@@ -86,6 +90,7 @@ export interface Stores {
   readonly stages: StageStore;
   /** Mail outbox, TOTP, security events, WebAuthn credentials (issue 3). */
   readonly auth: AuthStores;
+  readonly assessments: AssessmentStore;
 }
 
 export async function openStores(config: Pick<Config, 'dataDir'>): Promise<Stores> {
@@ -97,6 +102,7 @@ export async function openStores(config: Pick<Config, 'dataDir'>): Promise<Store
     advisories: new SqlAdvisoryStore(metadata.kysely), names: new SqlNameStore(metadata.kysely), provenance: new SqlProvenanceStore(metadata.kysely),
     stages: new SqlStageStore(metadata.kysely),
     auth: sqlAuthStores(metadata.kysely),
+    assessments: new SqlAssessmentStore(metadata.kysely),
   };
 }
 
@@ -270,6 +276,14 @@ export async function buildRegistry(config: Config, logger: Logger = createLogge
   const names = nameGuard(config, stores, clock, logger, stats);
   const indexStats = await names.warm();
   logger.info({ ...indexStats }, 'typosquat guard index built');
+  // GEN-3a: the same probes as `bulwark assess`, anonymous HTTP only (no npm CLI, no account, no writes).
+  const selfAssessment = new SelfAssessment({
+    store: stores.assessments, clock,
+    assess: (target) => runAssessment({ registry: target, npm: false }),
+    intervalMs: config.assess.intervalHours * 3_600_000,
+    keep: config.assess.keepReports,
+    onError: (err) => logger.warn({ err }, 'self-assessment failed'),
+  });
   const expires = config.security.expires ? new Date(config.security.expires) : new Date(clock.now().getTime() + 365 * 24 * 3600 * 1000);
   const publisher = new PublishVersion({ store: stores.metadata, blobs: stores.blobs, clock, feed, limits: config.limits, nameQuarantineHours: config.unpublish.nameQuarantineHours, names, provenance });
   const app = await buildHttpApp(
@@ -326,6 +340,7 @@ export async function buildRegistry(config: Config, logger: Logger = createLogge
         reports: new AdvisoryReports({ store: stores.advisories, metadata: stores.metadata, index: advisoryIndex, clock }),
       },
       metrics,
+      selfAssessment,
       basePath: config.basePath,
       actorOf: actorResolver(accounts),
       quickActorOf: quickActor(accounts),
@@ -343,7 +358,7 @@ export async function buildRegistry(config: Config, logger: Logger = createLogge
     app.addHook('onReady', async () => advisorySync.start());
     app.addHook('onClose', async () => advisorySync.stop());
   }
-  return { app, stores, stats, unpublisher, auth };
+  return { app, stores, stats, unpublisher, auth, selfAssessment };
 }
 
 /**
@@ -374,7 +389,7 @@ export function nameGuard(config: Config, stores: Stores, clock: Clock, logger?:
 }
 
 export async function startRegistry(config: Config, logger: Logger = createLogger(config)): Promise<RunningRegistry> {
-  const { app, stores, auth } = await buildRegistry(config, logger);
+  const { app, stores, auth, selfAssessment } = await buildRegistry(config, logger);
   const address = await app.listen({ host: config.host, port: config.port });
   // AUTHN-1d: mail left in the outbox by an earlier run goes out now.
   auth.outbox.start(config.mail.pollSeconds * 1000);
@@ -382,12 +397,15 @@ export async function startRegistry(config: Config, logger: Logger = createLogge
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}${config.basePath}/`;
   logger.info({ url, dataDir: config.dataDir }, 'bulwark listening');
+  // Assess where this node listens (0.0.0.0 is reached through loopback).
+  selfAssessment.start(url.replace('://0.0.0.0:', '://127.0.0.1:').replace('://[::]:', '://[::1]:'));
   return {
     app,
     url,
     stores,
     auth,
     async close() {
+      await selfAssessment.stop();
       await app.close();
       await auth.outbox.stop();
       await stores.metadata.close();

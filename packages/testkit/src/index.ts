@@ -12,3 +12,4 @@ export * from './oidc-issuer.js';
 export * from './smtp-sink.js';
 export * from './totp-code.js';
 export * from './software-authenticator.js';
+export * from './verdaccio.js';

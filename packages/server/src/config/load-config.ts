@@ -40,9 +40,10 @@ export const ENV_KEYS: Readonly<Record<string, string>> = {
   BULWARK_AUTH_KEK_FILE: 'auth.kekFile',
   BULWARK_BREACHED_PASSWORDS_MODE: 'auth.breachedPasswords.mode',
   BULWARK_BREACHED_PASSWORDS_ENDPOINT: 'auth.breachedPasswords.endpoint',
+  BULWARK_ASSESS_INTERVAL_HOURS: 'assess.intervalHours',
 };
 
-const NUMERIC = new Set(['port', 'limits.bodyBytes', 'limits.tarballBytes', 'limits.unpackedBytes', 'limits.tarEntries', 'advisories.sync.intervalMinutes']);
+const NUMERIC = new Set(['port', 'limits.bodyBytes', 'limits.tarballBytes', 'limits.unpackedBytes', 'limits.tarEntries', 'advisories.sync.intervalMinutes', 'assess.intervalHours']);
 const LISTS = new Set(['security.contact', 'security.preferredLanguages', 'provenance.trustedRoots']);
 
 /**

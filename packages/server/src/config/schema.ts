@@ -278,6 +278,16 @@ export const ConfigSchema = Type.Object(
       },
       { default: {}, additionalProperties: false },
     ),
+    /** GEN-3a: the scheduled self-assessment (bulwark assess against this registry, anonymous probes only). */
+    assess: Type.Object(
+      {
+        /** Hours between runs; the first runs at start. 0 disables the schedule. */
+        intervalHours: Type.Number({ minimum: 0, maximum: 24 * 365, default: 24 }),
+        /** How many reports the admin page keeps. */
+        keepReports: Type.Integer({ minimum: 1, maximum: 10_000, default: 90 }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
     security: Type.Object(
       {
         /** RFC 9116 Contact URIs (mailto:, https:, tel:). */

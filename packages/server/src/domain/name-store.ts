@@ -67,4 +67,6 @@ export interface NameStore extends PopularitySource {
 
   /** The subset of `names` that the user maintains. */
   maintainedBy(userId: number, names: readonly string[]): Promise<Set<string>>;
+  /** Packages whose collision key is `key` (the collision check covers them all, popular or not). */
+  findPackagesByKey(key: string): Promise<string[]>;
 }

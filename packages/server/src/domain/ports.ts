@@ -41,6 +41,8 @@ export interface MetadataOps extends NamespaceOps {
 
   listMaintainers(name: string): Promise<MaintainerRecord[]>;
   addMaintainer(name: string, userId: number): Promise<void>;
+  /** Records a new package's collision key (GEN-1b; domain/name-normalize.ts). */
+  savePackageKey(name: string, key: string): Promise<void>;
   removeMaintainer(name: string, userId: number): Promise<void>;
   /** The user that owns a scope (without '@'), if claimed. */
   findScopeOwner(scope: string): Promise<number | null>;

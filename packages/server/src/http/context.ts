@@ -15,6 +15,7 @@ import type { TrustedPublishing } from '../services/trusted-publishing.js';
 import type { StagedPublishing } from '../services/staged-publishing.js';
 import type { SecurityContact } from '../services/security-contact.js';
 import type { TransparencyLog } from '../services/transparency-log.js';
+import type { SelfAssessment } from '../services/self-assessment.js';
 import type { Registry as MetricsRegistry } from 'prom-client';
 import type { Provenance } from '../services/provenance/provenance-service.js';
 import type { DownloadCounter } from '../services/download-counter.js';
@@ -58,6 +59,8 @@ export interface RouteContext {
     readonly authoring: PrivateAdvisories;
     readonly reports: AdvisoryReports;
   };
+  /** GEN-3a: scheduled self-assessments (admin page). */
+  readonly selfAssessment: SelfAssessment;
   readonly basePath: string;
   readonly actorOf: (request: FastifyRequest) => Promise<Actor>;
   /** The same actor when it is known without I/O (anonymous or a cached token), else undefined. */

@@ -1,4 +1,5 @@
 import type { Actor } from '../domain/actor.js';
+import { collisionKey } from '../domain/name-normalize.js';
 import { RegistryError } from '../domain/errors.js';
 import { NameIndex, type NameIndexOptions, type NameIndexStats } from '../domain/name-index.js';
 import type { ImportedName, NameHold, NameList, NameListEntry, NameStore, PopularitySource } from '../domain/name-store.js';
@@ -119,6 +120,11 @@ export class NameGuard {
     await this.refresh();
     const offset = this.imported.size;
     let matches = [...this.imported.find(name), ...this.own.find(name).map((m) => ({ ...m, priority: m.priority + offset }))];
+    // Any existing package whose name differs only in case and punctuation (react_dom vs react-dom) collides, popular or not.
+    const existing = (await names.findPackagesByKey(collisionKey(name))).find((n) => n !== name);
+    if (existing !== undefined && !matches.some((m) => m.rule === 'collision' && m.similar.name === existing)) {
+      matches = [{ rule: 'collision', similar: { name: existing, rank: 0, downloads: 0, dependents: 0, source: 'registry' }, priority: -1, detail: `${name} and ${existing} are the same name once case, ".", "-" and "_" are folded` }, ...matches];
+    }
     // A claimed scope passed this check when its first package was published; its owner alone publishes in it.
     const scope = parsePackageName(name).scope;
     if (scope !== null && matches.some((m) => m.rule === 'scope') && (await this.deps.packages.findScopeOwner(scope)) !== null) {

@@ -5,6 +5,7 @@ import semver from 'semver';
 import type { Actor } from '../domain/actor.js';
 import { RegistryError } from '../domain/errors.js';
 import { parsePackageName, printable } from '../domain/package-name.js';
+import { collisionKey } from '../domain/name-normalize.js';
 import type { BlobStore, Clock, MetadataOps, MetadataStore } from '../domain/ports.js';
 import type { PackageRecord, VersionRecord } from '../domain/records.js';
 import { decidePackageWrite } from '../policy/publish-authz.js';
@@ -265,6 +266,7 @@ export class PublishVersion {
         await tx.insertDependencies(name, parsed.version, declaredDependencies({ ...record.manifest, name }));
         if (!current) {
           await tx.addMaintainer(name, actor.user.id);
+          await tx.savePackageKey(name, collisionKey(name));
           if (pkg.scope !== null && scopeOwnerId === null) await tx.claimScope(pkg.scope, actor.user.id);
         }
         const distTags = { ...(current?.distTags ?? {}), ...parsed.tags };

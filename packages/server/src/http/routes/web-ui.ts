@@ -11,6 +11,7 @@ import { provenancePanel } from '../web/panels/provenance-panel.js';
 import { registerWebRequest } from '../web/web-request.js';
 import { registerWebLoginPages } from './web-login.js';
 import { registerWebUiAccount } from './web-ui-account.js';
+import { registerWebUiAssessment } from './web-ui-assessment.js';
 import { registerWebUiPackages } from './web-ui-packages.js';
 
 /**
@@ -31,6 +32,7 @@ export async function registerWebUi(app: FastifyInstance, ctx: RouteContext, pan
     });
     registerWebLoginPages(web, ctx, helpers);
     registerWebUiAccount(web, ctx, helpers);
+    registerWebUiAssessment(web, ctx, helpers);
     registerWebUiPackages(web, ctx, helpers, panels);
   });
 }

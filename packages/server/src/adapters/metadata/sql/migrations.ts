@@ -1,3 +1,4 @@
+import { collisionKey } from '../../../domain/name-normalize.js';
 import { type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { declaredDependencies } from '../../../domain/namespace-store.js';
 
@@ -456,6 +457,37 @@ export function migrations(dialect: 'sqlite' | 'postgres'): MigrationProvider {
       async up(db: Kysely<any>) {
         // Every node polls for tokens revoked elsewhere (services/revocation-follower.ts).
         await db.schema.createIndex('tokens_revoked_at').on('tokens').column('revoked_at').execute();
+      },
+    },
+    '0010-assessments': {
+      async up(db: Kysely<any>) {
+        // GEN-3a: the scheduled self-assessments (bulwark assess against this registry), as a record.
+        await db.schema
+          .createTable('assessments')
+          .addColumn('id', dialect === 'postgres' ? 'serial' : 'integer', (c) => (dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()))
+          .addColumn('started_at', 'text', (c) => c.notNull())
+          .addColumn('finished_at', 'text', (c) => c.notNull())
+          .addColumn('target', 'text', (c) => c.notNull())
+          .addColumn('met', 'integer', (c) => c.notNull())
+          .addColumn('levels', 'text', (c) => c.notNull())
+          .addColumn('report', 'text', (c) => c.notNull())
+          .execute();
+      },
+    },
+    '0019-package-collision-keys': {
+      async up(db: Kysely<any>) {
+        // GEN-1b: every package's collision key (case and punctuation folded), indexed, so a new
+        // name is checked against all packages with one lookup, on every node, at once.
+        await db.schema
+          .createTable('package_keys')
+          .addColumn('name', 'text', (c) => c.primaryKey())
+          .addColumn('key', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('package_keys_key').on('package_keys').column('key').execute();
+        const rows = await db.selectFrom('packages').select('name').execute();
+        for (const row of rows as Array<{ name: string }>) {
+          await db.insertInto('package_keys').values({ name: row.name, key: collisionKey(row.name) }).execute();
+        }
       },
     },
   };

@@ -106,4 +106,8 @@ export class SqlNameStore implements NameStore {
     const rows = await this.db.selectFrom('maintainers').select('name').where('user_id', '=', userId).where('name', 'in', [...names]).execute();
     return new Set(rows.map((r) => r.name));
   }
+
+  async findPackagesByKey(key: string): Promise<string[]> {
+    return (await this.db.selectFrom('package_keys').select('name').where('key', '=', key).limit(10).execute()).map((r) => r.name);
+  }
 }

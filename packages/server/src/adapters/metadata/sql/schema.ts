@@ -5,6 +5,16 @@ import type { Generated } from 'kysely';
  * same rows read alike from SQLite and PostgreSQL.
  */
 export interface Database {
+  /** GEN-3a self-assessments (0010-assessments). */
+  assessments: {
+    id: Generated<number>;
+    started_at: string;
+    finished_at: string;
+    target: string;
+    met: number;
+    levels: string;
+    report: string;
+  };
   users: {
     id: Generated<number>;
     name: string;
@@ -182,4 +192,5 @@ export interface Database {
     id: string; name: string; version: string; tag: string; body: string; blob_key: string; shasum: string; integrity: string;
     created_at: string; actor_id: number; actor_name: string; actor_type: string; state: string; decided_at: string | null; decided_by: string | null;
   };
+  package_keys: { name: string; key: string };
 }

@@ -247,6 +247,10 @@ export class SqlMetadataOps implements MetadataOps {
     await this.db.insertInto('maintainers').values({ name, user_id: userId, added_at: iso(new Date()) }).onConflict((oc) => oc.doNothing()).execute();
   }
 
+  async savePackageKey(name: string, key: string) {
+    await this.db.insertInto('package_keys').values({ name, key }).onConflict((oc) => oc.column('name').doNothing()).execute();
+  }
+
   async removeMaintainer(name: string, userId: number) {
     await this.db.deleteFrom('maintainers').where('name', '=', name).where('user_id', '=', userId).execute();
   }
@@ -552,6 +556,11 @@ export class SqlMetadataStore extends SqlMetadataOps implements MetadataStore {
   /** `kysely` is public so the composition root can put feature stores (advisories, names) on the same database. */
   constructor(readonly kysely: Kysely<Database>, private readonly dialect: 'sqlite' | 'postgres') {
     super(kysely, dialect === 'postgres');
+  }
+
+  /** The same database for feature stores with their own port (e.g. SqlAssessmentStore). */
+  get database(): Kysely<Database> {
+    return this.kysely;
   }
 
   transaction<T>(fn: (tx: MetadataOps) => Promise<T>): Promise<T> {

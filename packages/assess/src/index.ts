@@ -1,0 +1,14 @@
+export * from './types.js';
+export { ITEMS, ITEM_BY_ID, TRACK_NAMES, itemInfo, type ItemInfo } from './items.js';
+export { runAssessment, PROBES } from './runner.js';
+export type { AssessOptions, AccountOptions, Questionnaire, DeclaredAnswer } from './context.js';
+export { computeLevels, satisfies, TRACKS } from './levels.js';
+export { buildPlan } from './plan.js';
+export { renderMarkdown } from './render/markdown.js';
+export { renderTerminal } from './render/terminal.js';
+export { renderHtml } from './render/html.js';
+export { gridRows, type GridRow } from './render/grid.js';
+export { STATUS_LABEL, STATUS_BOX } from './render/labels.js';
+export { READ_ONLY_POSTS, UnsafeRequestError } from './http.js';
+export { tokenShape } from './probes/authz.js';
+export { totpCode } from './totp.js';
