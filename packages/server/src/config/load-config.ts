@@ -40,6 +40,7 @@ export const ENV_KEYS: Readonly<Record<string, string>> = {
   BULWARK_AUTH_KEK_FILE: 'auth.kekFile',
   BULWARK_BREACHED_PASSWORDS_MODE: 'auth.breachedPasswords.mode',
   BULWARK_BREACHED_PASSWORDS_ENDPOINT: 'auth.breachedPasswords.endpoint',
+  BULWARK_MFA_REQUIRED: 'mfa.required',
 };
 
 const NUMERIC = new Set(['port', 'limits.bodyBytes', 'limits.tarballBytes', 'limits.unpackedBytes', 'limits.tarEntries', 'advisories.sync.intervalMinutes']);
