@@ -83,9 +83,10 @@ const dataDir = mkdtempSync(join(tmpdir(), 'bulwark-bench-'));
 const logFile = join(dataDir, 'server.log');
 log(`data dir ${dataDir}`);
 log(`creating user "${userName}" and a token with the admin commands`);
-admin(['user', 'add', userName, '--email', 'bench@example.com', '--password-stdin', '--data-dir', dataDir],
+// Writes need a second factor (mfa.required all-writes): a TOTP user with an automation token.
+admin(['user', 'add', userName, '--email', 'bench@example.com', '--password-stdin', '--totp', '--data-dir', dataDir],
   `${randomBytes(18).toString('base64url')}\n`);
-const tokenOut = admin(['token', 'create', userName, '--data-dir', dataDir]);
+const tokenOut = admin(['token', 'create', userName, '--bypass-2fa', '--data-dir', dataDir]);
 const token = tokenOut.match(/bwk_[A-Za-z0-9_]+/)?.[0];
 if (!token) fail(`no bwk_ token in the output of \`bulwark admin token create\`:\n${tokenOut}`);
 

@@ -108,8 +108,9 @@ function admin(dataDir, args, input) {
 async function startServer() {
   const dataDir = mkdtempSync(join(tmpdir(), 'bulwark-tlog-bench-'));
   const logFile = join(dataDir, 'server.log');
-  admin(dataDir, ['user', 'add', 'bench', '--email', 'bench@example.com', '--password-stdin'], `${randomBytes(18).toString('base64url')}\n`);
-  const token = admin(dataDir, ['token', 'create', 'bench']).match(/bwk_[A-Za-z0-9_]+/)?.[0];
+  // Writes need a second factor (mfa.required all-writes): a TOTP user with an automation token.
+  admin(dataDir, ['user', 'add', 'bench', '--email', 'bench@example.com', '--password-stdin', '--totp'], `${randomBytes(18).toString('base64url')}\n`);
+  const token = admin(dataDir, ['token', 'create', 'bench', '--bypass-2fa']).match(/bwk_[A-Za-z0-9_]+/)?.[0];
   if (!token) fail('no bwk_ token in the output of `bulwark admin token create`');
   const port = await freePort();
   const url = `http://127.0.0.1:${port}/`;

@@ -2,7 +2,7 @@
 // created token's limits hold for npm publish, and revocation takes effect on the next request.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { ClientSandbox, writePackageDir } from '@bulwark/testkit';
+import { ClientSandbox, totpCode, writePackageDir } from '@bulwark/testkit';
 import { assertFailed, assertOk, out, seed, startRegistry, type TestRegistry } from './support.js';
 
 describe('npm token (AUTHZ-1a, AUTHZ-1b)', () => {
@@ -24,7 +24,8 @@ describe('npm token (AUTHZ-1a, AUTHZ-1b)', () => {
   test('AUTHZ-1a: npm token create with packages, permission and CIDR makes a limited token', async () => {
     const r = await owner.npm([
       'token', 'create', '--name', 'ci', '--packages', 'tok-a', '--packages-and-scopes-permission', 'read-write',
-      '--cidr', '127.0.0.0/8', '--expires', '30', '--password', env.users.tina!.password, '--json',
+      // A CI token: an automation token (no per-request OTP), which needs the owner's second factor now (AUTHN-3b).
+      '--cidr', '127.0.0.0/8', '--expires', '30', '--password', env.users.tina!.password, '--bypass-2fa', `--otp=${totpCode(env.users.tina!.totpUri)}`, '--json',
     ]);
     assertOk(r, 'npm token create');
     created = JSON.parse(r.stdout);

@@ -2,7 +2,7 @@
 // failed login, a publish and a logout, and none of the passwords or tokens appear in its output.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { publishBody, putPackage, request, sleep } from '@bulwark/testkit';
+import { publishBody, putPackage, request, sleep, totpCode } from '@bulwark/testkit';
 import { startRegistry, type TestRegistry } from './support.js';
 
 describe('logs', () => {
@@ -30,7 +30,8 @@ describe('logs', () => {
     });
     assert.equal(failed.status, 401);
     const p = publishBody({ name: 'logged-pkg', version: '1.0.0', registryUrl: env.reg.url });
-    assert.equal((await putPackage(env.reg.url, 'logged-pkg', p.body, issued)).status, 201);
+    // A login token is not an automation token: the publish carries the second factor (AUTHN-3b).
+    assert.equal((await putPackage(env.reg.url, 'logged-pkg', p.body, issued, { 'npm-otp': totpCode(alice.totpUri) })).status, 201);
     const whoami = await request(env.reg.urlOf('-/whoami'), { token: alice.token });
     assert.equal(whoami.status, 200);
     const logout = await request(env.reg.urlOf(`-/user/token/${encodeURIComponent(issued)}`), { method: 'DELETE', token: issued });

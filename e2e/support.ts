@@ -12,7 +12,10 @@ export interface TestUser {
   name: string;
   email: string;
   password: string;
+  /** An automation token (bypass_2fa): publishes without --otp. */
   token: string;
+  /** otpauth:// URI of the user's authenticator (codes: totpCode/freshTotpCode). */
+  totpUri: string;
 }
 
 export interface TestRegistry {
@@ -23,15 +26,20 @@ export interface TestRegistry {
 
 export const PASSWORD = 'Correct-Horse-Battery-Staple-42';
 
-/** Spawns a registry and creates the named users (each with a password and a full-access token). */
+/**
+ * Spawns a registry and creates the named users, each with a password, a TOTP authenticator
+ * (`admin user add --totp`: every write needs a second factor, AUTHN-3b) and a full-access
+ * automation token (`admin token create --bypass-2fa`), so suites about other things publish
+ * without --otp. Suites about MFA make their own non-bypass tokens.
+ */
 export async function startRegistry(userNames: string[] = ['alice', 'bob'], opts: RegistryOptions = {}): Promise<TestRegistry> {
   const reg = await spawnRegistry(opts);
   const users: Record<string, TestUser> = {};
   try {
     for (const name of userNames) {
       const u = { name, email: `${name}@example.test`, password: `${PASSWORD}-${name}` };
-      await reg.adminUser(u.name, u.email, u.password);
-      users[name] = { ...u, token: await reg.adminToken(name) };
+      const totpUri = (await reg.adminUser(u.name, u.email, u.password))!;
+      users[name] = { ...u, totpUri, token: await reg.adminToken(name) };
     }
   } catch (err) {
     await reg.close();

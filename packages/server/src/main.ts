@@ -76,6 +76,11 @@ import { SqlAssessmentStore } from './adapters/metadata/sql/assessment-store.js'
 import { SelfAssessment } from './services/self-assessment.js';
 import { actorResolver, quickActor } from './http/plugins/authenticate.js';
 import { baseUrlResolver } from './http/base-url.js';
+import type { PackageSecuritySettingsStore } from './domain/package-security-settings.js';
+import { SqlPackageSecuritySettingsStore } from './adapters/metadata/sql/package-security-settings-store.js';
+import { CriticalPackages } from './services/critical-packages.js';
+import { WriteSecondFactor } from './services/write-second-factor.js';
+import { NpmProfile } from './services/npm-profile.js';
 
 export const systemClock: Clock = { now: () => new Date() };
 
@@ -91,6 +96,8 @@ export interface Stores {
   /** Mail outbox, TOTP, security events, WebAuthn credentials (issue 3). */
   readonly auth: AuthStores;
   readonly assessments: AssessmentStore;
+  /** Operator switches per package: critical, trusted-publishing-only (AUTHN-2c/3c, AUTHZ-3a). */
+  readonly packageSettings: PackageSecuritySettingsStore;
 }
 
 export async function openStores(config: Pick<Config, 'dataDir'>): Promise<Stores> {
@@ -101,7 +108,7 @@ export async function openStores(config: Pick<Config, 'dataDir'>): Promise<Store
     metadata, blobs: new FsBlobStore(join(config.dataDir, 'blobs')),
     advisories: new SqlAdvisoryStore(metadata.kysely), names: new SqlNameStore(metadata.kysely), provenance: new SqlProvenanceStore(metadata.kysely),
     stages: new SqlStageStore(metadata.kysely),
-    auth: sqlAuthStores(metadata.kysely),
+    auth: sqlAuthStores(metadata.kysely), packageSettings: new SqlPackageSecuritySettingsStore(metadata.kysely),
     assessments: new SqlAssessmentStore(metadata.kysely),
   };
 }
@@ -284,6 +291,15 @@ export async function buildRegistry(config: Config, logger: Logger = createLogge
     keep: config.assess.keepReports,
     onError: (err) => logger.warn({ err }, 'self-assessment failed'),
   });
+  const critical = new CriticalPackages({ stats, settings: stores.packageSettings, clock, topShare: config.mfa.criticalTopShare });
+  const mfa = new WriteSecondFactor({
+    mode: config.mfa.required, automationTokensOnCritical: config.mfa.automationTokensOnCritical, criticalAaguids: auth.criticalAaguids,
+    totp: auth.totp, webauthn: auth.webauthn, gate: auth.secondFactor, critical, settings: stores.packageSettings,
+  });
+  const profile = new NpmProfile({
+    store: stores.metadata, accounts, totp: auth.totp, passwords: auth.passwords, notices: auth.notices, throttle: auth.throttle,
+    hasSecurityKey: async (userId) => (await auth.webauthn.list(userId)).length > 0,
+  });
   const expires = config.security.expires ? new Date(config.security.expires) : new Date(clock.now().getTime() + 365 * 24 * 3600 * 1000);
   const publisher = new PublishVersion({ store: stores.metadata, blobs: stores.blobs, clock, feed, limits: config.limits, nameQuarantineHours: config.unpublish.nameQuarantineHours, names, provenance });
   const app = await buildHttpApp(
@@ -309,7 +325,9 @@ export async function buildRegistry(config: Config, logger: Logger = createLogge
       }),
       overviews: new PackageOverviews({ store: stores.metadata, clock }),
       orgs: new Organizations({ store: stores.metadata, clock }),
-      tokens: new TokenManagement({ accounts, clock }),
+      tokens: new TokenManagement({ accounts, clock, notices: auth.notices }),
+      mfa,
+      profile,
       trust: new TrustedPublishing({
         store: stores.metadata, clock, accounts,
         verifier: new JoseOidcVerifier(config.trustedPublishing.issuers),
@@ -358,7 +376,7 @@ export async function buildRegistry(config: Config, logger: Logger = createLogge
     app.addHook('onReady', async () => advisorySync.start());
     app.addHook('onClose', async () => advisorySync.stop());
   }
-  return { app, stores, stats, unpublisher, auth, selfAssessment };
+  return { app, stores, stats, unpublisher, auth, selfAssessment, critical };
 }
 
 /**

@@ -5,8 +5,8 @@ import { spawn, spawnSync } from 'node:child_process';
 export interface PtyStep {
   /** Wait until this appears in the output (after the previous step's match). */
   expect: RegExp | string;
-  /** Then type this; a carriage return is appended unless `raw` is set. */
-  send: string;
+  /** Then type this (or what the function makes of the output so far, e.g. a code read off the screen); a carriage return is appended unless `raw` is set. */
+  send: string | ((output: string) => string);
   raw?: boolean;
 }
 
@@ -76,7 +76,8 @@ export function runInPty(cmd: string, args: readonly string[], opts: PtyOptions 
         searchFrom = output.length;
         answered.push(next);
         next++;
-        child.stdin.write(step.raw ? step.send : step.send + '\r');
+        const text = typeof step.send === 'function' ? step.send(stripAnsi(output).replace(/\r/g, '')) : step.send;
+        child.stdin.write(step.raw ? text : text + '\r');
       }
     };
     const onData = (d: Buffer) => {

@@ -31,6 +31,8 @@ export interface AdminTokenOptions {
   scope?: string;
   readOnly?: boolean;
   expires?: string;
+  /** An automation token (no per-request OTP). Default: true when the user was made with TOTP here. */
+  bypass2fa?: boolean;
 }
 
 export interface RunningRegistry {
@@ -53,7 +55,13 @@ export interface RunningRegistry {
   kill9(): Promise<void>;
   /** Start again on the same data dir and, by default, the same port. */
   restart(opts?: { samePort?: boolean }): Promise<void>;
-  adminUser(name: string, email: string, password: string, opts?: { admin?: boolean }): Promise<void>;
+  /**
+   * `bulwark admin user add`; by default with a TOTP authenticator (`--totp`), since every write
+   * needs a second factor (AUTHN-3b): returns its otpauth:// URI (null with `totp: false`).
+   */
+  adminUser(name: string, email: string, password: string, opts?: { admin?: boolean; totp?: boolean }): Promise<string | null>;
+  /** The otpauth:// URI of a user made by adminUser with TOTP. */
+  totpUri(user: string): string;
   adminToken(user: string, opts?: AdminTokenOptions): Promise<string>;
   /** Runs `bulwark <args>` against this data dir (adds --data-dir). */
   cli(args: string[], input?: string): Promise<RunResult>;
@@ -181,6 +189,7 @@ export async function spawnRegistry(opts: RegistryOptions = {}): Promise<Running
   const runCli = (args: string[], input?: string): Promise<RunResult> =>
     runProcess(process.execPath, [bin, ...args, '--data-dir', dataDir], { cwd: workDir, env: { ...cleanEnv(), ...opts.env }, input, timeoutMs: 60_000 });
 
+  const totpUris = new Map<string, string>();
   const reg: RunningRegistry = {
     get url() { return url; },
     get origin() { return new URL(url).origin; },
@@ -226,8 +235,20 @@ export async function spawnRegistry(opts: RegistryOptions = {}): Promise<Running
     async adminUser(name, email, password, o = {}) {
       const args = ['admin', 'user', 'add', name, '--email', email, '--password-stdin'];
       if (o.admin) args.push('--admin');
+      const totp = o.totp ?? true;
+      if (totp) args.push('--totp');
       const r = await runCli(args, password + '\n');
       if (r.code !== 0) throw new Error(`admin user add ${name} failed (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
+      if (!totp) return null;
+      const uri = /otpauth:\/\/\S+/.exec(r.stdout)?.[0];
+      if (!uri) throw new Error(`admin user add --totp printed no otpauth URI:\n${r.stdout}`);
+      totpUris.set(name, uri);
+      return uri;
+    },
+    totpUri(user) {
+      const uri = totpUris.get(user);
+      if (!uri) throw new Error(`${user} was not made with TOTP by adminUser`);
+      return uri;
     },
     async adminToken(user, o = {}) {
       const args = ['admin', 'token', 'create', user];
@@ -235,6 +256,7 @@ export async function spawnRegistry(opts: RegistryOptions = {}): Promise<Running
       if (o.scope) args.push('--scope', o.scope);
       if (o.readOnly) args.push('--read-only');
       if (o.expires) args.push('--expires', o.expires);
+      if (o.bypass2fa ?? totpUris.has(user)) args.push('--bypass-2fa');
       const r = await runCli(args);
       if (r.code !== 0) throw new Error(`admin token create ${user} failed (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
       const m = /bwk_[A-Za-z0-9_\-.~+/=]+/.exec(r.stdout);

@@ -23,3 +23,8 @@ export async function freshTotpCode(uri: string, afterStep = -1): Promise<{ code
     await new Promise((resolve) => setTimeout(resolve, (step + 1) * otp.period * 1000 - now + 50));
   }
 }
+
+/** The current code for a base32 secret, as npm shows it under the QR code of `npm profile enable-2fa`. */
+export function totpCodeForSecret(secret: string, at: Date = new Date()): string {
+  return new TOTP({ secret }).generate({ timestamp: at.getTime() });
+}

@@ -55,16 +55,22 @@ export function adminCommand(): Command {
     .option('--expires <duration>', 'lifetime, e.g. 30d, 12h (default: no expiry)')
     .option('--cidr <ranges>', 'addresses the token may be used from (CIDR, comma-separated)')
     .option('--name <label>', 'a label shown in token lists')
+    .option('--bypass-2fa', 'an automation token: writes need no per-request one-time code. Only for a user with a second factor enrolled; the operator stands in for the confirmation')
     .option('--data-dir <dir>', 'data directory (BULWARK_DATA_DIR, default ./.data)')
-    .action(async (userName: string, opts: { packages?: string; scope?: string; readOnly?: boolean; expires?: string; cidr?: string; name?: string; dataDir?: string }) => {
+    .action(async (userName: string, opts: { packages?: string; scope?: string; readOnly?: boolean; expires?: string; cidr?: string; name?: string; bypass2fa?: boolean; dataDir?: string }) => {
       const scopes = list(opts.scope);
       for (const scope of scopes) if (!/^@[a-z0-9][a-z0-9._-]*$/.test(scope)) throw new Error(`"${scope}" is not a scope: use @name`);
       const expiresAt = opts.expires ? new Date(Date.now() + parseDuration(opts.expires)) : null;
-      await withStores(opts.dataDir, async (stores) => {
+      await withStores(opts.dataDir, async (stores, config) => {
         const accounts = new Accounts({ store: stores.metadata, clock: systemClock, registration: 'closed' });
         const owner = await accounts.findUser(userName);
+        const bypass2fa = opts.bypass2fa === true;
+        // Like npm's own automation tokens (issue 4): only for an owner who has a second factor.
+        if (bypass2fa && !(await totpServiceFor(config, stores).isEnrolled(owner.id)) && (await stores.auth.webauthn.listForUser(owner.id)).length === 0) {
+          throw new Error(`${userName} has no second factor enrolled: add one (bulwark admin user add --totp, npm profile enable-2fa, or the web UI) before creating an automation token`);
+        }
         const issued = await accounts.issueToken(owner.id, {
-          name: opts.name ?? 'bulwark admin token create', readOnly: opts.readOnly === true, packages: list(opts.packages), scopes, expiresAt, cidrs: list(opts.cidr),
+          name: opts.name ?? 'bulwark admin token create', readOnly: opts.readOnly === true, packages: list(opts.packages), scopes, expiresAt, cidrs: list(opts.cidr), bypass2fa,
         });
         process.stdout.write(`${issued.token}\n`);
       });
@@ -124,13 +130,29 @@ export function adminCommand(): Command {
     .description('change a package\'s settings')
     .option('--require-provenance', 'every new version must carry verified Sigstore provenance (AUTHZ-3c)')
     .option('--no-require-provenance', 'versions without provenance are accepted again')
+    .option('--critical', 'writes need a security key or passkey approval from its maintainers (AUTHN-2c/3c), whatever its downloads')
+    .option('--no-critical', 'critical again only if it is among the most downloaded')
+    .option('--trusted-publishing-only', 'only tokens minted by trusted publishing (OIDC) may publish it (AUTHZ-3a)')
+    .option('--no-trusted-publishing-only', 'tokens may publish it again')
     .option('--data-dir <dir>', 'data directory (BULWARK_DATA_DIR, default ./.data)')
-    .action(async (name: string, opts: { requireProvenance?: boolean; dataDir?: string }) => {
-      if (opts.requireProvenance === undefined) throw new Error('nothing to set: use --require-provenance or --no-require-provenance');
+    .action(async (name: string, opts: { requireProvenance?: boolean; critical?: boolean; trustedPublishingOnly?: boolean; dataDir?: string }) => {
+      if (opts.requireProvenance === undefined && opts.critical === undefined && opts.trustedPublishingOnly === undefined) {
+        throw new Error('nothing to set: use --[no-]require-provenance, --[no-]critical or --[no-]trusted-publishing-only');
+      }
       await withStores(opts.dataDir, async (stores) => {
         if (!(await stores.metadata.findPackage(name))) throw new Error(`no package ${name}`);
-        await stores.provenance.setRequireProvenance(name, opts.requireProvenance === true);
-        process.stderr.write(`${name}: require provenance ${opts.requireProvenance ? 'on' : 'off'}\n`);
+        if (opts.requireProvenance !== undefined) {
+          await stores.provenance.setRequireProvenance(name, opts.requireProvenance);
+          process.stderr.write(`${name}: require provenance ${opts.requireProvenance ? 'on' : 'off'}\n`);
+        }
+        if (opts.critical !== undefined || opts.trustedPublishingOnly !== undefined) {
+          await stores.packageSettings.set(name, {
+            ...(opts.critical !== undefined ? { critical: opts.critical } : {}),
+            ...(opts.trustedPublishingOnly !== undefined ? { trustedPublishingOnly: opts.trustedPublishingOnly } : {}),
+          });
+          if (opts.critical !== undefined) process.stderr.write(`${name}: critical ${opts.critical ? 'on' : 'off'} (running nodes apply it on the next write)\n`);
+          if (opts.trustedPublishingOnly !== undefined) process.stderr.write(`${name}: trusted publishing only ${opts.trustedPublishingOnly ? 'on' : 'off'}\n`);
+        }
       });
     });
   registerAdminOrg(admin);

@@ -41,6 +41,7 @@ export const ENV_KEYS: Readonly<Record<string, string>> = {
   BULWARK_BREACHED_PASSWORDS_MODE: 'auth.breachedPasswords.mode',
   BULWARK_BREACHED_PASSWORDS_ENDPOINT: 'auth.breachedPasswords.endpoint',
   BULWARK_ASSESS_INTERVAL_HOURS: 'assess.intervalHours',
+  BULWARK_MFA_REQUIRED: 'mfa.required',
 };
 
 const NUMERIC = new Set(['port', 'limits.bodyBytes', 'limits.tarballBytes', 'limits.unpackedBytes', 'limits.tarEntries', 'advisories.sync.intervalMinutes', 'assess.intervalHours']);

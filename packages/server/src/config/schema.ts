@@ -288,6 +288,18 @@ export const ConfigSchema = Type.Object(
       },
       { default: {}, additionalProperties: false },
     ),
+    /** MFA enforcement for writes (AUTHN-2c, 3b, 3c; docs/mfa.md). */
+    mfa: Type.Object(
+      {
+        /** all-writes: every maintainer write needs a second factor (AUTHN-3b); critical-only: only writes to critical packages (AUTHN-2c); off. */
+        required: Type.Union([Type.Literal('all-writes'), Type.Literal('critical-only'), Type.Literal('off')], { default: 'all-writes' }),
+        /** Share of the most downloaded packages (last 7 days) that count as critical; at least one when any was downloaded. */
+        criticalTopShare: Type.Number({ minimum: 0, maximum: 1, default: 0.01 }),
+        /** Automation tokens (bypass_2fa, created with a second factor) may write to critical packages; false: only people approving with a security key, or trusted publishing. */
+        automationTokensOnCritical: Type.Boolean({ default: true }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
     security: Type.Object(
       {
         /** RFC 9116 Contact URIs (mailto:, https:, tel:). */

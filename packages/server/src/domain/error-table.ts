@@ -65,5 +65,9 @@ export const ERROR_TABLE: Readonly<Record<ErrorCode, { status: number; meaning: 
   E_FACTOR_EXISTS: { status: 409, meaning: 'This kind of second factor is set up already.' },
   E_WEBAUTHN_INVALID: { status: 400, meaning: 'The security key or passkey answer did not verify, or the credential is unknown.' },
   E_AUTHENTICATOR_NOT_ALLOWED: { status: 403, meaning: 'The package is critical and the factor used is not one the operator accepts for it.' },
+  E_OTP_REQUIRED: { status: 401, meaning: 'This write needs a second factor: repeat it with a one-time code (npm --otp), or approve it in the browser at the authUrl given (WWW-Authenticate: OTP).' },
+  E_MFA_REQUIRED: { status: 403, meaning: 'Writes need two-factor authentication and the account has none: enrol with `npm profile enable-2fa` or in the web UI.' },
+  E_PHISHING_RESISTANT_REQUIRED: { status: 403, meaning: 'The package is critical: the write must be approved with a security key or passkey in the browser (web OTP), not a one-time code.' },
+  E_TRUSTED_PUBLISHING_REQUIRED: { status: 403, meaning: 'The package accepts new versions only from its trusted publisher (OIDC), not from tokens.' },
   E_INTERNAL: { status: 500, meaning: 'An unexpected server error; the request id is in the log.' },
 };

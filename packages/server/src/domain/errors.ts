@@ -63,14 +63,20 @@ export type ErrorCode =
   | 'E_FACTOR_EXISTS'
   | 'E_WEBAUTHN_INVALID'
   | 'E_AUTHENTICATOR_NOT_ALLOWED'
+  | 'E_OTP_REQUIRED'
+  | 'E_MFA_REQUIRED'
+  | 'E_PHISHING_RESISTANT_REQUIRED'
+  | 'E_TRUSTED_PUBLISHING_REQUIRED'
   | 'E_INTERNAL';
 
 export class RegistryError extends Error {
   readonly code: ErrorCode;
   /** Extra response headers the HTTP layer must send (e.g. Retry-After). */
   readonly headers: Readonly<Record<string, string>>;
+  /** Extra string fields of the JSON body (e.g. npm's web OTP `authUrl`/`doneUrl`). */
+  readonly fields: Readonly<Record<string, string>>;
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; headers?: Record<string, string> }) {
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; headers?: Record<string, string>; fields?: Record<string, string> }) {
     // Refusals are control flow, and 404s are a hot read path: their stack says nothing a
     // request id does not, so none is captured. A `cause` keeps the stack of a real fault.
     const limit = Error.stackTraceLimit;
@@ -80,6 +86,7 @@ export class RegistryError extends Error {
     this.name = 'RegistryError';
     this.code = code;
     this.headers = options?.headers ?? {};
+    this.fields = options?.fields ?? {};
   }
 }
 

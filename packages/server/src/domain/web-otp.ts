@@ -9,12 +9,20 @@ export type ApprovalFactor = 'totp' | 'recovery-code' | 'security-key' | 'passke
 /** Prefix of the one-time codes approvals hand out, so the OTP check can tell them from TOTP digits. */
 export const WEB_OTP_PREFIX = 'bwa_';
 
+/** What a consumed web approval tells the OTP check. */
+export interface WebOtpApproval {
+  readonly factor: ApprovalFactor;
+  readonly aaguid?: string;
+}
+
 export interface WebOtpApprovals {
   /** Starts an approval of `what` (e.g. "publish @acme/core@1.2.0") for this user. URLs are absolute. */
   start(userId: number, what: string, baseUrl: string): Promise<{ readonly authUrl: string; readonly doneUrl: string }>;
   /**
    * Consumes a code presented as `npm-otp`: the factor the user approved with, or null when the
    * code is unknown, already used, expired or another user's. A code works once.
+   * `aaguid` (lower-case UUID; WebAuthn factors only) is the approving authenticator's model, for
+   * the operator's AAGUID list on critical packages (AUTHN-3c, `auth.criticalAaguids`).
    */
-  consume(userId: number, code: string): Promise<ApprovalFactor | null>;
+  consume(userId: number, code: string): Promise<WebOtpApproval | null>;
 }

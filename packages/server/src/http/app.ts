@@ -17,6 +17,7 @@ import { registerProvenance } from './routes/provenance.js';
 import { registerWebUi } from './routes/web-ui.js';
 import { registerOrgsTeams } from './routes/orgs-teams.js';
 import { registerNpmTokens } from './routes/npm-tokens.js';
+import { registerNpmProfile } from './routes/npm-profile.js';
 import { registerSecretScanning } from './routes/secret-scanning.js';
 import { registerOidcExchange } from './routes/oidc-exchange.js';
 import { registerStage } from './routes/stage.js';
@@ -93,6 +94,7 @@ export async function buildHttpApp(ctx: RouteContext, options: HttpOptions): Pro
       await registerWebUi(scoped, ctx);
       registerOrgsTeams(scoped, ctx);
       registerNpmTokens(scoped, ctx);
+      registerNpmProfile(scoped, ctx);
       await registerSecretScanning(scoped, ctx);
       registerOidcExchange(scoped, ctx);
       registerStage(scoped, ctx);

@@ -22,6 +22,9 @@ import type { DownloadCounter } from '../services/download-counter.js';
 import type { PackageStats } from '../services/package-stats.js';
 import type { Unpublisher } from '../services/unpublish.js';
 import type { UnpublishRules } from '../policy/unpublish-policy.js';
+import type { WriteSecondFactor } from '../services/write-second-factor.js';
+import type { NpmProfile } from '../services/npm-profile.js';
+import type { WebOtpApprovals } from '../domain/web-otp.js';
 import type { AdvisoryReports, NpmAudit, OsvApi, PrivateAdvisories } from '../services/advisories/index.js';
 
 /** What route modules get: services and request helpers, no adapters. */
@@ -61,6 +64,12 @@ export interface RouteContext {
   };
   /** GEN-3a: scheduled self-assessments (admin page). */
   readonly selfAssessment: SelfAssessment;
+  /** MFA for every write (AUTHN-2c/3b/3c); routes call it through `writeActorOf` (http/write-actor.ts). */
+  readonly mfa: WriteSecondFactor;
+  /** `npm profile get/set/enable-2fa/disable-2fa` (npm-registry-api.md 4.2). */
+  readonly profile: NpmProfile;
+  /** Browser approval of CLI writes (npm's web OTP, authUrl/doneUrl); the web side wires it. Without it, only codes. */
+  readonly webOtp?: WebOtpApprovals;
   readonly basePath: string;
   readonly actorOf: (request: FastifyRequest) => Promise<Actor>;
   /** The same actor when it is known without I/O (anonymous or a cached token), else undefined. */

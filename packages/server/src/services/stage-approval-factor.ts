@@ -9,7 +9,7 @@ import type { SecondFactorCheck } from './staged-publishing.js';
 export function stageApprovalFactor(gate: SecondFactorGate): SecondFactorCheck {
   return async (user, code, client) => {
     if (code === undefined) {
-      throw new RegistryError('E_OTP_INVALID', 'Approving or rejecting a staged publish needs your second factor: add --otp <code>.', { headers: { 'www-authenticate': 'OTP' } });
+      throw new RegistryError('E_OTP_REQUIRED', 'Approving or rejecting a staged publish needs your second factor: add --otp <code>.', { headers: { 'www-authenticate': 'OTP' } });
     }
     if (/^\d{6,8}$/.test(code)) await gate.checkTotp(user, code, client);
     else await gate.checkRecoveryCode(user, code, client);

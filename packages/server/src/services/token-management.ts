@@ -7,6 +7,14 @@ import { isPackagePattern, parseCidr } from '../domain/token-grant.js';
 import { enforce } from '../policy/decision.js';
 import { decideAccountWrite } from '../policy/token-scope.js';
 import type { Accounts, NewTokenOptions } from './accounts.js';
+import type { SecurityNotices } from './security-notices.js';
+
+/** Where a creation came from, and whether a second factor was checked for it. */
+export interface TokenCreationContext {
+  readonly ip: string | null;
+  readonly userAgent: string | null;
+  readonly secondFactor: boolean;
+}
 
 const MAX_LIST = 100;
 const MAX_EXPIRY_DAYS = 365;
@@ -54,7 +62,7 @@ function stringList(body: Record<string, unknown>, key: string, check: (s: strin
  * wider than what its creator may do.
  */
 export class TokenManagement {
-  constructor(private readonly deps: { accounts: Accounts; clock: Clock }) {}
+  constructor(private readonly deps: { accounts: Accounts; clock: Clock; notices?: SecurityNotices }) {}
 
   async list(actor: Actor): Promise<TokenView[]> {
     enforce(decideAccountWrite(actor));
@@ -63,14 +71,26 @@ export class TokenManagement {
     return tokens.filter((t) => !t.revokedAt).slice(0, MAX_LIST).map(view);
   }
 
-  async create(actor: Actor, raw: unknown): Promise<TokenView & { token: string }> {
+  /**
+   * The HTTP route checks the second factor first (AUTHN-3b); an automation token (bypass_2fa)
+   * needs one whatever the mode. The owner is mailed and the creation logged (AUTHN-1d).
+   */
+  async create(actor: Actor, raw: unknown, context: TokenCreationContext = { ip: null, userAgent: null, secondFactor: false }): Promise<TokenView & { token: string }> {
     enforce(decideAccountWrite(actor));
     if (actor.kind !== 'user') throw new RegistryError('E_AUTH_REQUIRED', 'You must be logged in.');
     if (!isJsonObject(raw)) throw new RegistryError('E_BAD_REQUEST', 'The body must be a JSON object.');
     if (typeof raw.password !== 'string' || raw.password === '') throw new RegistryError('E_BAD_REQUEST', 'Creating a token needs your password.');
     const user = await this.deps.accounts.checkPassword(actor.user.name, raw.password);
     const options = this.parseOptions(raw);
-    const issued = await this.deps.accounts.issueToken(user.id, options);
+    if (raw.bypass_2fa === true) {
+      // Automation tokens skip the per-request OTP: only an owner with MFA who confirmed this creation with it may mint one.
+      if (!context.secondFactor) {
+        throw new RegistryError('E_MFA_REQUIRED', 'A token that bypasses two-factor authentication needs two-factor authentication on your account and a one-time code with this request (npm token create --bypass-2fa --otp=<code>).');
+      }
+    }
+    const issued = await this.deps.accounts.issueToken(user.id, { ...options, bypass2fa: raw.bypass_2fa === true });
+    await this.deps.notices?.notify(user, 'token-created', { ip: context.ip, userAgent: context.userAgent, tokenName: issued.record.name ?? undefined, tokenDisplay: issued.record.display },
+      'token-created', { id: issued.record.id, bypass2fa: raw.bypass_2fa === true });
     return { ...view(issued.record), token: issued.token };
   }
 
@@ -92,10 +112,6 @@ export class TokenManagement {
       const days = Number(body.expires);
       if (!Number.isInteger(days) || days < 1 || days > MAX_EXPIRY_DAYS) throw new RegistryError('E_BAD_REQUEST', `expires must be a whole number of days from 1 to ${MAX_EXPIRY_DAYS}.`);
       expiresAt = new Date(this.deps.clock.now().getTime() + days * 86_400_000);
-    }
-    if (body.bypass_2fa === true) {
-      // Automation tokens skip the per-request OTP; only an owner with MFA may mint one (AUTHN-3b).
-      throw new RegistryError('E_BAD_REQUEST', 'A token that bypasses two-factor authentication needs two-factor authentication enrolled on your account first.');
     }
     const legacy = body.readonly === true;
     // A granular token (it names packages, scopes, orgs or a permission) manages nothing unless

@@ -77,6 +77,12 @@ export class TotpService {
     return { uri, recoveryCodes: await this.regenerateRecoveryCodes(user.id) };
   }
 
+  /** off: none; pending: enrolment started, not confirmed; on: confirmed. */
+  async status(userId: number): Promise<'off' | 'pending' | 'on'> {
+    const factor = await this.deps.store.find(userId);
+    return !factor ? 'off' : factor.confirmedAt ? 'on' : 'pending';
+  }
+
   async isEnrolled(userId: number): Promise<boolean> {
     return (await this.deps.store.find(userId))?.confirmedAt != null;
   }

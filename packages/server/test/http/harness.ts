@@ -22,7 +22,9 @@ export async function inProcessRegistry(config: Record<string, unknown> = {}, en
   const dataDir = await mkdtemp(join(tmpdir(), 'bulwark-http-'));
   const file = join(dataDir, 'config.json');
   const { writeFile } = await import('node:fs/promises');
-  await writeFile(file, JSON.stringify({ ...config, dataDir }));
+  // These tests are about other things than MFA and use plain tokens: MFA is off unless a test
+  // asks for it (test/http/mfa-*.test.ts set mfa.required themselves).
+  await writeFile(file, JSON.stringify({ mfa: { required: 'off' }, ...config, dataDir }));
   const loaded = loadConfig({ file, env });
   const { app, stores } = await buildRegistry(loaded, pino({ level: 'silent' }), clock);
   await app.ready();

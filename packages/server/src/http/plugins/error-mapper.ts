@@ -48,7 +48,7 @@ export function sendError(reply: FastifyReply, error: RegistryError): FastifyRep
     .header('x-request-id', reply.request.id)
     .header('cache-control', 'no-store')
     .type('application/json')
-    .send(JSON.stringify({ error: `${error.message} [${error.code}]`, code: error.code }));
+    .send(JSON.stringify({ ...error.fields, error: `${error.message} [${error.code}]`, code: error.code }));
 }
 
 export function registerErrorMapper(app: FastifyInstance): void {

@@ -3,6 +3,7 @@ import { RegistryError } from '../../domain/errors.js';
 import { isJsonObject } from '../../domain/json-object.js';
 import type { TeamPermission } from '../../domain/organization.js';
 import type { RouteContext } from '../context.js';
+import { writeActorOf } from '../write-actor.js';
 
 type OrgParams = { Params: { org: string } };
 type TeamParams = { Params: { org: string; team: string } };
@@ -30,11 +31,11 @@ export function registerOrgsTeams(app: FastifyInstance, ctx: RouteContext): void
   app.get<OrgParams>('/-/org/:org/user', async (request, reply) =>
     reply.headers(noStore).send(await ctx.orgs.members(await ctx.actorOf(request), bare(request.params.org))));
   app.put<OrgParams>('/-/org/:org/user', async (request, reply) => {
-    const result = await ctx.orgs.setMember(await ctx.actorOf(request), bare(request.params.org), field(request, 'user'), optionalField(request, 'role') ?? 'developer');
+    const result = await ctx.orgs.setMember(await writeActorOf(ctx, request, { action: 'org', what: `change members of @${bare(request.params.org)}` }), bare(request.params.org), field(request, 'user'), optionalField(request, 'role') ?? 'developer');
     return reply.headers(noStore).send(result);
   });
   app.delete<OrgParams>('/-/org/:org/user', async (request, reply) => {
-    await ctx.orgs.removeMember(await ctx.actorOf(request), bare(request.params.org), field(request, 'user'));
+    await ctx.orgs.removeMember(await writeActorOf(ctx, request, { action: 'org', what: `change members of @${bare(request.params.org)}` }), bare(request.params.org), field(request, 'user'));
     return reply.headers(noStore).send({});
   });
 
@@ -43,22 +44,22 @@ export function registerOrgsTeams(app: FastifyInstance, ctx: RouteContext): void
   app.put<OrgParams>('/-/org/:org/team', async (request, reply) => {
     const org = bare(request.params.org);
     const name = field(request, 'name');
-    await ctx.orgs.createTeam(await ctx.actorOf(request), org, name, optionalField(request, 'description'));
+    await ctx.orgs.createTeam(await writeActorOf(ctx, request, { action: 'team', what: `change teams of @${bare(request.params.org)}` }), org, name, optionalField(request, 'description'));
     return reply.code(201).headers(noStore).send({ name: `${org}:${name}` });
   });
   app.delete<TeamParams>('/-/team/:org/:team', async (request, reply) => {
-    await ctx.orgs.destroyTeam(await ctx.actorOf(request), bare(request.params.org), request.params.team);
+    await ctx.orgs.destroyTeam(await writeActorOf(ctx, request, { action: 'team', what: `change teams of @${bare(request.params.org)}` }), bare(request.params.org), request.params.team);
     return reply.headers(noStore).send({});
   });
 
   app.get<TeamParams>('/-/team/:org/:team/user', async (request, reply) =>
     reply.headers(noStore).send(await ctx.orgs.teamMembers(await ctx.actorOf(request), bare(request.params.org), request.params.team)));
   app.put<TeamParams>('/-/team/:org/:team/user', async (request, reply) => {
-    await ctx.orgs.setTeamMember(await ctx.actorOf(request), bare(request.params.org), request.params.team, field(request, 'user'), true);
+    await ctx.orgs.setTeamMember(await writeActorOf(ctx, request, { action: 'team', what: `change teams of @${bare(request.params.org)}` }), bare(request.params.org), request.params.team, field(request, 'user'), true);
     return reply.code(201).headers(noStore).send({});
   });
   app.delete<TeamParams>('/-/team/:org/:team/user', async (request, reply) => {
-    await ctx.orgs.setTeamMember(await ctx.actorOf(request), bare(request.params.org), request.params.team, field(request, 'user'), false);
+    await ctx.orgs.setTeamMember(await writeActorOf(ctx, request, { action: 'team', what: `change teams of @${bare(request.params.org)}` }), bare(request.params.org), request.params.team, field(request, 'user'), false);
     return reply.headers(noStore).send({});
   });
 
@@ -66,11 +67,11 @@ export function registerOrgsTeams(app: FastifyInstance, ctx: RouteContext): void
     reply.headers(noStore).send(await ctx.orgs.teamPackages(await ctx.actorOf(request), bare(request.params.org), request.params.team)));
   app.put<TeamParams>('/-/team/:org/:team/package', async (request, reply) => {
     const permission = field(request, 'permissions') as TeamPermission;
-    await ctx.orgs.setTeamAccess(await ctx.actorOf(request), bare(request.params.org), request.params.team, field(request, 'package'), permission);
+    await ctx.orgs.setTeamAccess(await writeActorOf(ctx, request, { action: 'access', what: `change team access in @${bare(request.params.org)}` }), bare(request.params.org), request.params.team, field(request, 'package'), permission);
     return reply.code(201).headers(noStore).send({});
   });
   app.delete<TeamParams>('/-/team/:org/:team/package', async (request, reply) => {
-    await ctx.orgs.setTeamAccess(await ctx.actorOf(request), bare(request.params.org), request.params.team, field(request, 'package'), null);
+    await ctx.orgs.setTeamAccess(await writeActorOf(ctx, request, { action: 'access', what: `change team access in @${bare(request.params.org)}` }), bare(request.params.org), request.params.team, field(request, 'package'), null);
     return reply.headers(noStore).send({});
   });
 

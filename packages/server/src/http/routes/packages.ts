@@ -5,6 +5,7 @@ import type { RenderedDocument } from '../../services/packument-cache.js';
 import { packageNotFound } from '../../services/package-reads.js';
 import { sendError } from '../plugins/error-mapper.js';
 import type { RouteContext } from '../context.js';
+import { writeActorOf } from '../write-actor.js';
 import { packageAccessRead, packageAccessWrite } from './package-access.js';
 import { parsePackagePath, pathBelow } from '../package-path.js';
 import { UNPUBLISH_POLICY_PATH } from './unpublish-policy.js';
@@ -82,9 +83,14 @@ export function registerPackages(app: FastifyInstance, ctx: RouteContext): void 
 
   app.put('/*', async (request, reply) => {
     const { name, rest } = parsePackagePath(pathBelow(request.url, ctx.basePath));
-    const actor = await ctx.actorOf(request);
     const body = request.body as Record<string, unknown> | null;
-    if (rest.length === 0 && body && typeof body === 'object' && body._attachments !== undefined) {
+    const publishing = rest.length === 0 && body && typeof body === 'object' && body._attachments !== undefined;
+    // npm star sends only {_id, _rev, users}: not a maintainer write, so no OTP (npm does not offer one there).
+    const starOnly = !publishing && body && typeof body === 'object' && body.users !== undefined && body.versions === undefined && body.maintainers === undefined;
+    const actor = starOnly
+      ? await ctx.actorOf(request)
+      : await writeActorOf(ctx, request, publishing ? { action: 'publish', packageName: name, what: `publish ${name}` } : { action: 'package-update', packageName: name, what: `change ${name} (deprecate or owners)` });
+    if (publishing) {
       const published = await ctx.publisher.publish(actor, name, body, unpublishPolicyUrl(ctx, request));
       return reply.code(201).send({ ok: true, id: published.name, version: published.version });
     }
@@ -97,7 +103,7 @@ export function registerPackages(app: FastifyInstance, ctx: RouteContext): void 
 
   app.delete('/*', async (request) => {
     const { name, rest } = parsePackagePath(pathBelow(request.url, ctx.basePath));
-    const actor = await ctx.actorOf(request);
+    const actor = await writeActorOf(ctx, request, { action: 'unpublish', packageName: name, what: `unpublish ${name}` });
     if (actor.kind !== 'user') throw new RegistryError('E_AUTH_REQUIRED', 'You must be logged in to do this (npm login).');
     // npm unpublish (npm-registry-api.md 5.4), under the unpublish policy (GEN-2a).
     if (rest.length === 2 && rest[0] === '-rev') {
@@ -146,7 +152,10 @@ export function registerDistTags(app: FastifyInstance, ctx: RouteContext): void 
   });
   app.post('/-/package/*', async (request, reply) => {
     const { name, resource } = parse(request);
-    if (resource === 'trust') return reply.code(201).header('cache-control', 'no-store').send(await ctx.trust.add(await ctx.actorOf(request), name, request.body));
+    if (resource === 'trust') {
+      const actor = await writeActorOf(ctx, request, { action: 'trust', packageName: name, what: `configure trusted publishing of ${name}` });
+      return reply.code(201).header('cache-control', 'no-store').send(await ctx.trust.add(actor, name, request.body));
+    }
     if (resource !== 'access') throw new RegistryError('E_METHOD_NOT_ALLOWED', 'POST is for /-/package/{name}/access or /trust.');
     return packageAccessWrite(ctx, request, reply, name);
   });
@@ -154,19 +163,19 @@ export function registerDistTags(app: FastifyInstance, ctx: RouteContext): void 
     const { name, tag, resource } = parse(request);
     if (resource !== 'dist-tags') throw new RegistryError('E_METHOD_NOT_ALLOWED', 'Not allowed.');
     if (tag === undefined) throw new RegistryError('E_METHOD_NOT_ALLOWED', 'PUT a single tag: /-/package/{name}/dist-tags/{tag}.');
-    await ctx.writes.setDistTag(await ctx.actorOf(request), name, tag, request.body);
+    await ctx.writes.setDistTag(await writeActorOf(ctx, request, { action: 'dist-tag', packageName: name, what: `set dist-tag ${tag} of ${name}` }), name, tag, request.body);
     return reply.code(201).send({ ok: true });
   });
   app.delete('/-/package/*', async (request, reply) => {
     const { name, tag, resource } = parse(request);
     if (resource === 'trust') {
       if (tag === undefined) throw new RegistryError('E_METHOD_NOT_ALLOWED', 'DELETE one configuration: /-/package/{name}/trust/{id}.');
-      await ctx.trust.revoke(await ctx.actorOf(request), name, tag);
+      await ctx.trust.revoke(await writeActorOf(ctx, request, { action: 'trust', packageName: name, what: `remove a trusted publisher of ${name}` }), name, tag);
       return reply.header('cache-control', 'no-store').send({});
     }
     if (resource !== 'dist-tags') throw new RegistryError('E_METHOD_NOT_ALLOWED', 'Not allowed.');
     if (tag === undefined) throw new RegistryError('E_METHOD_NOT_ALLOWED', 'DELETE a single tag: /-/package/{name}/dist-tags/{tag}.');
-    await ctx.writes.removeDistTag(await ctx.actorOf(request), name, tag);
+    await ctx.writes.removeDistTag(await writeActorOf(ctx, request, { action: 'dist-tag', packageName: name, what: `remove dist-tag ${tag} of ${name}` }), name, tag);
     return reply.send({ ok: true });
   });
 }

@@ -490,6 +490,13 @@ export function migrations(dialect: 'sqlite' | 'postgres'): MigrationProvider {
         }
       },
     },
+    '0014-mfa-policy': {
+      async up(db: Kysely<any>) {
+        // AUTHN-2c/3c and AUTHZ-3a: operator-flagged critical packages and the trusted-publishing-only switch.
+        await db.schema.alterTable('package_settings').addColumn('critical', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+        await db.schema.alterTable('package_settings').addColumn('trusted_publishing_only', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      },
+    },
   };
   return { getMigrations: async () => all };
 }
