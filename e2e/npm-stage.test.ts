@@ -14,10 +14,10 @@ describe('npm stage (AUTHZ-1b, issue 4)', () => {
 
   before(async () => {
     env = await startRegistry([]);
-    const added = await env.reg.cli(['admin', 'user', 'add', 'stella', '--email', 'stella@example.test', '--password-stdin', '--totp'], 'Stella-password-123456\n');
-    assert.equal(added.code, 0, added.stderr);
-    otpauth = added.stdout.trim().split('\n').find((l) => l.startsWith('otpauth://'))!;
-    assert.ok(otpauth, `the otpauth URI is printed: ${added.stdout}`);
+    // A maintainer with TOTP (MFA is required for writes); the operator's tokens are automation tokens.
+    await env.reg.adminUser('stella', 'stella@example.test', 'Stella-password-123456');
+    otpauth = env.reg.totpUri('stella');
+    assert.match(otpauth, /^otpauth:\/\/totp\//);
     const full = await env.reg.adminToken('stella');
     const publishOnly = await env.reg.adminToken('stella', { packages: ['staged-lib'] });
     await seed(env.reg, full, { name: 'staged-lib', version: '1.0.0' });
