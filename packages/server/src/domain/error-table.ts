@@ -65,5 +65,9 @@ export const ERROR_TABLE: Readonly<Record<ErrorCode, { status: number; meaning: 
   E_FACTOR_EXISTS: { status: 409, meaning: 'This kind of second factor is set up already.' },
   E_WEBAUTHN_INVALID: { status: 400, meaning: 'The security key or passkey answer did not verify, or the credential is unknown.' },
   E_AUTHENTICATOR_NOT_ALLOWED: { status: 403, meaning: 'The package is critical and the factor used is not one the operator accepts for it.' },
+  E_EMAIL_NOT_VERIFIED: { status: 403, meaning: 'The account\'s email address is not confirmed yet; open the link mailed at sign-up.' },
+  E_LINK_INVALID: { status: 400, meaning: 'The mailed link (email confirmation or password reset) is unknown, used already or expired.' },
+  E_SIGN_IN_EXPIRED: { status: 400, meaning: 'The sign-in step (second factor, passkey challenge, approval) expired or was not started in this browser; start again.' },
+  E_RECOVERY_REFUSED: { status: 403, meaning: 'Password reset by email is refused for this account (e.g. its email domain was abandoned); use a recovery code or ask an operator.' },
   E_INTERNAL: { status: 500, meaning: 'An unexpected server error; the request id is in the log.' },
 };

@@ -63,6 +63,10 @@ export type ErrorCode =
   | 'E_FACTOR_EXISTS'
   | 'E_WEBAUTHN_INVALID'
   | 'E_AUTHENTICATOR_NOT_ALLOWED'
+  | 'E_EMAIL_NOT_VERIFIED'
+  | 'E_LINK_INVALID'
+  | 'E_SIGN_IN_EXPIRED'
+  | 'E_RECOVERY_REFUSED'
   | 'E_INTERNAL';
 
 export class RegistryError extends Error {
