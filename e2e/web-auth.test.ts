@@ -272,12 +272,27 @@ describe('web sign-in and account security (issue 3)', () => {
     await mail('Your password was changed');
   });
 
+  test('AUTHN-1d: removing a security key and making new recovery codes each send mail', async () => {
+    const { page } = browser;
+    await page.goto(`${base}/-/ui/account/security`);
+    await page.click('#credentials tr:has-text("usb key") button:has-text("Remove")');
+    assert.match(await page.locator('#notice').textContent() ?? '', /removed/);
+    assert.equal(await page.locator('#credentials tbody tr').count(), 1);
+    await sink.waitFor((m) => m.to.includes(CAROL.email) && m.subject.includes('A second factor was removed') && m.text.includes('usb key'), 15_000);
+    const before = sink.messages.filter((m) => m.subject.includes('New recovery codes were generated')).length;
+    await page.click('#regenerate-codes');
+    const fresh = await page.locator('#recovery-codes li').allTextContents();
+    assert.equal(fresh.length, 10);
+    assert.ok(!fresh.includes(recoveryCodes[1]!), 'new codes replace the old ones');
+    await sink.waitFor(() => sink.messages.filter((m) => m.to.includes(CAROL.email) && m.subject.includes('New recovery codes were generated')).length > before, 15_000);
+  });
+
   test('AUTHN-1e: the security log shows each event of these flows', async () => {
     const { page } = browser;
     await page.goto(`${base}/-/ui/account/security`);
     const kinds = new Set(await page.locator('#security-log tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-kind'))));
     for (const kind of ['sign-in', 'totp-added', 'recovery-codes-generated', 'second-factor-failed', 'webauthn-added', 'recovery-code-used',
-      'sign-in-new-device', 'password-reset-requested', 'password-reset', 'password-changed']) {
+      'sign-in-new-device', 'password-reset-requested', 'password-reset', 'password-changed', 'webauthn-removed']) {
       assert.ok(kinds.has(kind), `the log shows ${kind}; it has ${[...kinds].join(', ')}`);
     }
     assert.deepEqual(browser.problems, [], 'no console errors or CSP violations');
