@@ -223,7 +223,7 @@ export function buildAuthServices(config: Config, stores: Stores, logger: Logger
 export function webAuthServices(config: Config, stores: Stores, accounts: Accounts, auth: AuthServices, clock: Clock, canRecoverByEmail?: CanRecoverByEmail): WebAuthContext {
   const web = stores.auth.web;
   const account = new AccountSecurity({
-    store: stores.metadata, web, clock, accounts, passwords: auth.passwords, notices: auth.notices, events: auth.securityEvents,
+    store: stores.metadata, web, clock, accounts, passwords: auth.passwords, notices: auth.notices, events: auth.securityEvents, throttle: auth.throttle,
     links: { verifyEmailMs: config.web.verifyEmailLinkMinutes * 60_000, resetMs: config.web.resetLinkMinutes * 60_000 },
     registration: config.registration, canRecoverByEmail, serviceWords: [registryDisplayName(config), 'bulwark'],
   });

@@ -8,6 +8,7 @@ import { hashPassword, verifyPassword } from './password-hashing.js';
 import type { PasswordScreening } from './password-screening.js';
 import type { SecurityNotices } from './security-notices.js';
 import type { SecurityEvents } from './security-events.js';
+import type { Throttle } from './throttle.js';
 import type { AttemptContext } from './second-factor-gate.js';
 
 export interface AccountLinkSettings {
@@ -31,7 +32,7 @@ const LINK_SECRET = /^[A-Za-z0-9_-]{43}$/;
  */
 export class AccountSecurity {
   constructor(private readonly deps: {
-    store: MetadataStore; web: WebAuthStore; clock: Clock; accounts: Accounts; passwords: PasswordScreening; notices: SecurityNotices; events: SecurityEvents;
+    store: MetadataStore; web: WebAuthStore; clock: Clock; accounts: Accounts; passwords: PasswordScreening; notices: SecurityNotices; events: SecurityEvents; throttle: Throttle;
     links: AccountLinkSettings; registration: 'open' | 'closed'; canRecoverByEmail?: CanRecoverByEmail | undefined; serviceWords: readonly string[];
   }) {}
 
@@ -119,9 +120,14 @@ export class AccountSecurity {
 
   /** Change from the account page: the current password is asked again. */
   async changePassword(user: UserRecord, current: string, next: string, context: AttemptContext): Promise<void> {
+    // A stolen session must not become a way to guess the password: same limits as sign-in.
+    const subject = { account: user.name, ip: context.ip, userId: user.id, userAgent: context.userAgent ?? null };
+    await this.deps.throttle.assertAllowed('password', subject);
     if (!user.passwordHash || !(await verifyPassword(user.passwordHash, current))) {
+      await this.deps.throttle.recordFailure('password', subject, { via: 'password-change' });
       throw new RegistryError('E_BAD_CREDENTIALS', 'The current password is not correct.');
     }
+    await this.deps.throttle.recordSuccess('password', subject);
     await this.setPassword(user, next, context, 'changed');
   }
 

@@ -4,48 +4,15 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { FastifyInstance } from 'fastify';
 import { TOTP, URI } from 'otpauth';
 import { loadConfig } from '../../src/config/load-config.js';
 import { WEB_OTP_PREFIX } from '../../src/domain/web-otp.js';
 import { systemClock, totpServiceFor } from '../../src/main.js';
 import { WebOtpApprovalService } from '../../src/services/web-otp-approvals.js';
 import { inProcessRegistry, type InProcessRegistry } from './harness.js';
+import { Browser } from './web-browser.js';
 
 const PUBLIC = 'http://localhost:4873';
-
-/** A tiny browser: a cookie jar over app.inject, forms posted with the page's CSRF token. */
-class Browser {
-  private readonly jar = new Map<string, string>();
-  constructor(private readonly app: FastifyInstance) {}
-
-  async request(method: 'GET' | 'POST', url: string, form?: Record<string, string>) {
-    const res = await this.app.inject({
-      method, url,
-      headers: {
-        cookie: [...this.jar].map(([k, v]) => `${k}=${v}`).join('; '),
-        ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
-      },
-      ...(form ? { payload: new URLSearchParams(form).toString() } : {}),
-    });
-    const set = res.headers['set-cookie'];
-    for (const line of Array.isArray(set) ? set : set ? [set] : []) {
-      const [pair] = line.split(';');
-      const [name, ...rest] = pair!.split('=');
-      if (/Max-Age=0|Expires=Thu, 01 Jan 1970/i.test(line)) this.jar.delete(name!.trim());
-      else this.jar.set(name!.trim(), rest.join('='));
-    }
-    return res;
-  }
-
-  /** GETs `page`, then posts `form` (plus the CSRF token the page carries) to `action`. */
-  async submit(page: string, action: string, form: Record<string, string>) {
-    const html = (await this.request('GET', page)).body;
-    const csrf = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
-    assert.ok(csrf, `no CSRF token on ${page}`);
-    return this.request('POST', action, { ...form, _csrf: csrf });
-  }
-}
 
 let reg: InProcessRegistry;
 let uri: string;
