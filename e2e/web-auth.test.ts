@@ -146,6 +146,19 @@ describe('web sign-in and account security (issue 3)', () => {
     assert.deepEqual(browser.problems, [], 'no console errors or CSP violations');
   });
 
+  test('AUTHN-1a: signing up again with an address in use answers the same and tells the address owner', async () => {
+    const page = await newBrowserPage();
+    await page.goto(`${base}/-/ui/sign-up`);
+    await page.fill('#username', 'carol2');
+    await page.fill('#email', CAROL.email);
+    await page.fill('#password', 'yet another long passphrase');
+    await page.click('#sign-up');
+    assert.equal(await page.locator('#message').textContent(), `We sent a confirmation link to ${CAROL.email}. Open it to finish creating your account.`);
+    await mail('Someone tried to sign up with your address');
+    await signInWithPassword(page, 'carol2', 'yet another long passphrase');
+    assert.match(await page.locator('#error').textContent() ?? '', /Incorrect user name or password/, 'no second account was made');
+  });
+
   test('AUTHN-1c: TOTP enrolment with a QR code and a confirming code shows recovery codes once; the session rotates to AAL2', async () => {
     const { page } = browser;
     const before = (await browser.context.cookies()).find((c) => c.name === 'bulwark-session')?.value;
