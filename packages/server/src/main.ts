@@ -14,6 +14,11 @@ import { DEFAULT_APPEAL, NameGuard } from './services/name-guard.js';
 import { sqlAuthStores } from './adapters/metadata/sql/auth-stores.js';
 import type { AuthStores } from './domain/auth-stores.js';
 import { Accounts } from './services/accounts.js';
+import { AccountSecurity, type CanRecoverByEmail } from './services/account-security.js';
+import { WebSignIn } from './services/web-sign-in.js';
+import { FactorEnrolment } from './services/factor-enrolment.js';
+import { WebOtpApprovalService } from './services/web-otp-approvals.js';
+import type { WebAuthContext } from './http/context.js';
 import { ChangeFeed } from './services/change-feed.js';
 import { PackageReads } from './services/package-reads.js';
 import { PackageWrites } from './services/package-writes.js';
@@ -114,6 +119,7 @@ export async function openStores(config: Pick<Config, 'dataDir'>): Promise<Store
 }
 
 const DEFAULT_POLICY = fileURLToPath(new URL('../../../../docs/security-policy.md', import.meta.url));
+const ACCOUNT_RECOVERY_POLICY = fileURLToPath(new URL('../../../../docs/account-recovery.md', import.meta.url));
 const UNPUBLISH_POLICY = fileURLToPath(new URL('../../../../docs/unpublish-policy.md', import.meta.url));
 
 function readPolicy(config: Config): string {
@@ -201,8 +207,8 @@ export function buildAuthServices(config: Config, stores: Stores, logger: Logger
     store: stores.auth.outbox, transport, clock, from: config.mail.from, maxAttempts: config.mail.maxAttempts,
     retryBaseMs: config.mail.retryBaseSeconds * 1000, retryMaxMs: config.mail.retryMaxSeconds * 1000, log: logger,
   });
-  // The account security page; the web UI decides its final path.
-  const accountUrl = new URL('-/account/security', config.publicUrl ? `${config.publicUrl.replace(/\/+$/, '')}/` : `http://localhost:${config.port}${config.basePath}/`).href;
+  // The account security page (http/routes/web-ui-security.ts).
+  const accountUrl = new URL('-/ui/account/security', config.publicUrl ? `${config.publicUrl.replace(/\/+$/, '')}/` : `http://localhost:${config.port}${config.basePath}/`).href;
   const notices = new SecurityNotices({ outbox, events: securityEvents, clock, registry: registryDisplayName(config), accountUrl });
   const totp = totpServiceFor(config, stores, clock);
   const throttle = new Throttle({
@@ -231,6 +237,30 @@ export function buildAuthServices(config: Config, stores: Stores, logger: Logger
   };
 }
 
+/**
+ * The web sign-in, account self-service and npm OTP approvals over the auth building blocks.
+ * `canRecoverByEmail`: optional operator hook refusing email reset (e.g. an abandoned email domain).
+ */
+export function webAuthServices(config: Config, stores: Stores, accounts: Accounts, auth: AuthServices, clock: Clock, canRecoverByEmail?: CanRecoverByEmail): WebAuthContext {
+  const web = stores.auth.web;
+  const account = new AccountSecurity({
+    store: stores.metadata, web, clock, accounts, passwords: auth.passwords, notices: auth.notices, events: auth.securityEvents, throttle: auth.throttle,
+    links: { verifyEmailMs: config.web.verifyEmailLinkMinutes * 60_000, resetMs: config.web.resetLinkMinutes * 60_000 },
+    registration: config.registration, canRecoverByEmail, serviceWords: [registryDisplayName(config), 'bulwark'],
+  });
+  return {
+    account,
+    signIn: new WebSignIn({
+      store: stores.metadata, web, clock, accounts, account, throttle: auth.throttle, gate: auth.secondFactor, totp: auth.totp,
+      webauthn: auth.webauthn, events: auth.securityEvents, notices: auth.notices,
+    }),
+    totp: auth.totp, gate: auth.secondFactor, webauthn: auth.webauthn, events: auth.securityEvents, notices: auth.notices,
+    approvals: new WebOtpApprovalService({ store: web, clock, ttlMs: config.web.otpApprovalMinutes * 60_000 }),
+    factors: new FactorEnrolment({ web, clock, totp: auth.totp, webauthn: auth.webauthn, notices: auth.notices }),
+    recoveryPolicy: readFileSync(ACCOUNT_RECOVERY_POLICY, 'utf8'),
+  };
+}
+
 export interface RunningRegistry {
   readonly app: FastifyInstance;
   readonly url: string;
@@ -247,6 +277,7 @@ export async function buildRegistry(config: Config, logger: Logger = createLogge
   collectDefaultMetrics({ register: metrics });
   const accounts = new Accounts({ store: stores.metadata, clock, registration: config.registration });
   const auth = buildAuthServices(config, stores, logger, clock);
+  const webAuth = webAuthServices(config, stores, accounts, auth, clock);
   const cache = new PackumentCache(stores.metadata, feed);
   if (config.security.contact.length === 0) {
     logger.warn('security.contact is not set: security.txt names only the policy page; set BULWARK_SECURITY_CONTACT (e.g. mailto:security@your.org) so researchers can reach you (GEN-1a)');
@@ -359,6 +390,8 @@ export async function buildRegistry(config: Config, logger: Logger = createLogge
       },
       metrics,
       selfAssessment,
+      webAuth,
+      webOtp: webAuth.approvals,
       basePath: config.basePath,
       actorOf: actorResolver(accounts),
       quickActorOf: quickActor(accounts),

@@ -168,6 +168,12 @@ export const ConfigSchema = Type.Object(
         sessionMaxHours: Type.Integer({ minimum: 1, maximum: 30 * 24, default: 12 }),
         /** auto: secure (__Host-) cookies when publicUrl is https. */
         secureCookies: Type.Union([Type.Literal('auto'), Type.Literal('always'), Type.Literal('never')], { default: 'auto' }),
+        /** AUTHN-1a: how long the mailed email-verification link works. */
+        verifyEmailLinkMinutes: Type.Integer({ minimum: 5, maximum: 7 * 24 * 60, default: 24 * 60 }),
+        /** AUTHN-1b: how long the mailed password-reset link works. */
+        resetLinkMinutes: Type.Integer({ minimum: 5, maximum: 24 * 60, default: 30 }),
+        /** AUTHN-3b: how long a browser approval of an npm write (web OTP) stays usable. */
+        otpApprovalMinutes: Type.Integer({ minimum: 1, maximum: 30, default: 5 }),
       },
       { default: {}, additionalProperties: false },
     ),

@@ -67,6 +67,10 @@ export type ErrorCode =
   | 'E_MFA_REQUIRED'
   | 'E_PHISHING_RESISTANT_REQUIRED'
   | 'E_TRUSTED_PUBLISHING_REQUIRED'
+  | 'E_EMAIL_NOT_VERIFIED'
+  | 'E_LINK_INVALID'
+  | 'E_SIGN_IN_EXPIRED'
+  | 'E_RECOVERY_REFUSED'
   | 'E_INTERNAL';
 
 export class RegistryError extends Error {

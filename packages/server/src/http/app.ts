@@ -12,6 +12,8 @@ import { registerPingWhoami } from './routes/ping-whoami.js';
 import { registerSearchStars } from './routes/search-stars.js';
 import { registerSecurityPolicy } from './routes/security-policy.js';
 import { registerWebLogin } from './routes/web-login.js';
+import { registerWebOtpDone } from './routes/web-otp.js';
+import { registerAccountRecoveryPolicy } from './routes/account-recovery-policy.js';
 import { registerTransparencyLog } from './routes/tlog.js';
 import { registerProvenance } from './routes/provenance.js';
 import { registerWebUi } from './routes/web-ui.js';
@@ -86,6 +88,8 @@ export async function buildHttpApp(ctx: RouteContext, options: HttpOptions): Pro
       registerPingWhoami(scoped, ctx);
       registerCouchUsers(scoped, ctx);
       registerWebLogin(scoped, ctx);
+      registerWebOtpDone(scoped, ctx);
+      registerAccountRecoveryPolicy(scoped, ctx);
       registerSearchStars(scoped, ctx);
       registerMetrics(scoped, ctx);
       registerSecurityPolicy(scoped, ctx, 'base');

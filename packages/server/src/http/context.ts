@@ -25,6 +25,15 @@ import type { UnpublishRules } from '../policy/unpublish-policy.js';
 import type { WriteSecondFactor } from '../services/write-second-factor.js';
 import type { NpmProfile } from '../services/npm-profile.js';
 import type { WebOtpApprovals } from '../domain/web-otp.js';
+import type { AccountSecurity } from '../services/account-security.js';
+import type { WebSignIn } from '../services/web-sign-in.js';
+import type { FactorEnrolment } from '../services/factor-enrolment.js';
+import type { WebOtpApprovalService } from '../services/web-otp-approvals.js';
+import type { TotpService } from '../services/totp.js';
+import type { SecondFactorGate } from '../services/second-factor-gate.js';
+import type { WebAuthnService } from '../services/webauthn.js';
+import type { SecurityEvents } from '../services/security-events.js';
+import type { SecurityNotices } from '../services/security-notices.js';
 import type { AdvisoryReports, NpmAudit, OsvApi, PrivateAdvisories } from '../services/advisories/index.js';
 
 /** What route modules get: services and request helpers, no adapters. */
@@ -68,11 +77,29 @@ export interface RouteContext {
   readonly mfa: WriteSecondFactor;
   /** `npm profile get/set/enable-2fa/disable-2fa` (npm-registry-api.md 4.2). */
   readonly profile: NpmProfile;
-  /** Browser approval of CLI writes (npm's web OTP, authUrl/doneUrl); the web side wires it. Without it, only codes. */
+  /** Issue 3, web side: sign-up, sign-in steps, the account security page, npm OTP approval pages. */
+  readonly webAuth: WebAuthContext;
+  /** AUTHN-3b: browser approvals behind npm's OTP challenge (domain/web-otp.ts). */
   readonly webOtp?: WebOtpApprovals;
   readonly basePath: string;
   readonly actorOf: (request: FastifyRequest) => Promise<Actor>;
   /** The same actor when it is known without I/O (anonymous or a cached token), else undefined. */
   readonly quickActorOf: (request: FastifyRequest) => Actor | undefined;
   readonly baseUrlOf: (request: FastifyRequest) => string;
+}
+
+/** The account-security services the web pages use. */
+export interface WebAuthContext {
+  readonly account: AccountSecurity;
+  readonly signIn: WebSignIn;
+  readonly totp: TotpService;
+  /** TOTP and recovery codes behind the throttle (never totp.verify directly). */
+  readonly gate: SecondFactorGate;
+  readonly webauthn: WebAuthnService;
+  readonly events: SecurityEvents;
+  readonly notices: SecurityNotices;
+  readonly approvals: WebOtpApprovalService;
+  readonly factors: FactorEnrolment;
+  /** The written account recovery policy (docs/account-recovery.md). */
+  readonly recoveryPolicy: string;
 }

@@ -15,7 +15,9 @@ export type SecurityMailKind =
   | 'passkey-added'
   | 'new-device-sign-in'
   | 'recovery-started'
-  | 'password-leaked';
+  | 'password-leaked'
+  | 'verify-email'
+  | 'sign-up-email-in-use';
 
 export interface SecurityMailFacts {
   readonly to: string;
@@ -103,6 +105,16 @@ export function securityMail(kind: SecurityMailKind, f: SecurityMailFacts): Mail
         'Someone started recovering access to your account. To continue, open:', ...link(f, 'recovery'),
         '', 'If you did not ask for this, ignore this mail and consider changing your password.', ...where(f),
       ], false);
+    case 'verify-email':
+      return body('Confirm your email address', [
+        'Welcome! To confirm this address and finish creating your account, open:', ...link(f, 'verify-email'),
+        '', 'If you did not sign up, ignore this mail: no account is made with this address without the link.',
+      ], false);
+    case 'sign-up-email-in-use':
+      return body('Someone tried to sign up with your address', [
+        'Someone tried to create a new account with this email address, which your account already uses. No account was made.',
+        'If this was you, sign in instead, or reset your password if you forgot it.', ...where(f),
+      ]);
     case 'password-leaked':
       return body('Your password appears in a data breach', [
         'The password you signed in with appears in a public list of leaked passwords (it was not leaked by this registry).',

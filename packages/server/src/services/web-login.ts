@@ -49,6 +49,12 @@ export class WebLogin {
     await this.deps.store.completeWebLogin(id, user.id);
   }
 
+  /** The browser half for a user who signed in on the web (password and second factor, or passkey). */
+  async completeForUser(id: string, userId: number): Promise<void> {
+    await this.live(id);
+    await this.deps.store.completeWebLogin(id, userId);
+  }
+
   /** The CLI half: null while pending; the token once, when the login is complete. */
   async poll(id: string, doneSecret: string): Promise<string | null> {
     const login = await this.live(id);

@@ -1,8 +1,9 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { RegistryError, isRegistryError } from '../../domain/errors.js';
 import type { RouteContext } from '../context.js';
 import { NpmLoginPage as LoginPage } from '../web/pages/npm-login-page.js';
-import { sendPage } from '../web/page-reply.js';
+import { redirectAfterPost, sendPage } from '../web/page-reply.js';
+import { formError, signInDestination, statusOf } from '../web/sign-in-flow.js';
 import type { WebHelpers } from '../web/web-request.js';
 
 /** npm's web login (npm-registry-api.md 3.1): POST /-/v1/login, a browser page, a polled done URL. */
@@ -35,22 +36,43 @@ export function registerWebLogin(app: FastifyInstance, ctx: RouteContext): void 
   });
 }
 
-/** The browser half of npm's web login: the page the CLI opens (in the web UI's context: cookies, CSRF). */
+/**
+ * The browser half of npm's web login: the page the CLI opens (in the web UI's context: cookies,
+ * CSRF). It signs in like the main sign-in (password then second factor, or a passkey); a
+ * signed-in browser allows npm in with one click.
+ */
 export function registerWebLoginPages(app: FastifyInstance, ctx: RouteContext, web: WebHelpers): void {
+  const actionOf = (id: string) => `${ctx.basePath}/-/v1/login/${encodeURIComponent(id)}`;
+  const page = (request: FastifyRequest, reply: FastifyReply, status: number, props: Omit<Parameters<typeof LoginPage>[0], 'frame'>) =>
+    sendPage(reply, status, LoginPage({ frame: web.frame(request, reply), ...props }));
+
   app.get<{ Params: { id: string } }>('/-/v1/login/:id', async (request, reply) => {
-    if (!(await ctx.webLogin.exists(request.params.id))) return sendPage(reply, 404, LoginPage({ frame: web.frame(request, reply), action: null, error: 'This login link has expired or was used. Run npm login again.' }));
-    return sendPage(reply, 200, LoginPage({ frame: web.frame(request, reply), action: `${ctx.basePath}/-/v1/login/${request.params.id}` }));
+    if (!(await ctx.webLogin.exists(request.params.id))) return page(request, reply, 404, { action: null, error: 'This login link has expired or was used. Run npm login again.' });
+    web.flow(request, reply);
+    return page(request, reply, 200, { action: actionOf(request.params.id), signedInAs: request.webSession?.user.name ?? null });
   });
 
   app.post<{ Params: { id: string }; Body: Record<string, string> }>('/-/v1/login/:id', { preHandler: web.protectForm }, async (request, reply) => {
-    const action = `${ctx.basePath}/-/v1/login/${request.params.id}`;
+    const id = request.params.id;
+    const action = actionOf(id);
     const body = request.body ?? {};
     try {
-      await ctx.webLogin.complete(request.params.id, String(body.username ?? ''), String(body.password ?? ''));
+      if (body.approve === '1' && request.webSession) {
+        await ctx.webLogin.completeForUser(id, request.webSession.user.id);
+        return page(request, reply, 200, { action, done: true });
+      }
+      if (!(await ctx.webLogin.exists(id))) throw new RegistryError('E_NOT_FOUND', 'This login request is unknown, expired or already used; run npm login again.');
+      const outcome = await ctx.webAuth.signIn.password({ flow: web.flow(request, reply) }, String(body.username ?? '').trim().slice(0, 214), String(body.password ?? ''), web.client(request));
+      const destination = await signInDestination(ctx, web, request, reply, outcome, action, 'password');
+      if (outcome.kind !== 'signed-in') return redirectAfterPost(reply, destination);
+      await ctx.webLogin.completeForUser(id, outcome.user.id);
     } catch (err) {
       if (!isRegistryError(err)) throw err;
-      return sendPage(reply, err.code === 'E_NOT_FOUND' ? 404 : 401, LoginPage({ frame: web.frame(request, reply), action, error: err.message }));
+      if (err.code === 'E_NOT_FOUND') return page(request, reply, 404, { action: null, error: err.message });
+      const shown = formError(err);
+      if (!shown) throw err;
+      return page(request, reply, statusOf(shown), { action, error: shown.message });
     }
-    return sendPage(reply, 200, LoginPage({ frame: web.frame(request, reply), action, done: true }));
+    return page(request, reply, 200, { action, done: true });
   });
 }

@@ -12,6 +12,10 @@ import { registerWebRequest } from '../web/web-request.js';
 import { registerWebLoginPages } from './web-login.js';
 import { registerWebUiAccount } from './web-ui-account.js';
 import { registerWebUiAssessment } from './web-ui-assessment.js';
+import { registerWebUiSecurity } from './web-ui-security.js';
+import { registerWebUiSignIn } from './web-ui-sign-in.js';
+import { registerWebUiSignUp } from './web-ui-sign-up.js';
+import { registerWebOtpPages } from './web-otp.js';
 import { registerWebUiPackages } from './web-ui-packages.js';
 
 /**
@@ -19,7 +23,7 @@ import { registerWebUiPackages } from './web-ui-packages.js';
  * HTML error pages apply here only; the npm API next door stays cookie-free and JSON).
  */
 export async function registerWebUi(app: FastifyInstance, ctx: RouteContext, panels: readonly VersionPanel[] = [provenancePanel(ctx), advisoriesPanel(ctx)]): Promise<void> {
-  const assets = registerStaticAssets(app, ctx.basePath, ['app.css']);
+  const assets = registerStaticAssets(app, ctx.basePath, ['app.css', 'build/webauthn.js']);
   await app.register(async (web) => {
     const helpers = await registerWebRequest(web, {
       sessions: ctx.webSessions, secureCookies: ctx.secureCookies, basePath: ctx.basePath, assets, baseUrlOf: ctx.baseUrlOf,
@@ -31,8 +35,12 @@ export async function registerWebUi(app: FastifyInstance, ctx: RouteContext, pan
       return sendPage(reply, status, ErrorPage({ frame: helpers.frame(request, reply), status, message: error.message }));
     });
     registerWebLoginPages(web, ctx, helpers);
+    registerWebUiSignIn(web, ctx, helpers);
+    registerWebUiSignUp(web, ctx, helpers);
     registerWebUiAccount(web, ctx, helpers);
     registerWebUiAssessment(web, ctx, helpers);
+    registerWebUiSecurity(web, ctx, helpers);
+    registerWebOtpPages(web, ctx, helpers);
     registerWebUiPackages(web, ctx, helpers, panels);
   });
 }

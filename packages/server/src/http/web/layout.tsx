@@ -4,6 +4,8 @@ import type { PropsWithChildren } from '@kitajs/html';
 export interface PageFrame {
   readonly base: string;
   readonly stylesheet: string;
+  /** The WebAuthn script (hashed static file; acts only on buttons marked data-webauthn). */
+  readonly script: string;
   readonly userName: string | null;
   /** For the sign-out form in the header (every form posts a CSRF token). */
   readonly csrf: string;
@@ -22,6 +24,7 @@ export function Layout(props: PropsWithChildren<{ frame: PageFrame; title: strin
           <meta name="referrer" content="same-origin" />
           <title safe>{`${props.title} · Bulwark`}</title>
           <link rel="stylesheet" href={frame.stylesheet} />
+          <script src={frame.script} defer></script>
         </head>
         <body>
           <header class="site">
@@ -47,6 +50,7 @@ export function Layout(props: PropsWithChildren<{ frame: PageFrame; title: strin
           <main>{props.children}</main>
           <footer class="site">
             <a href={`${frame.base}/-/security/policy`}>Security policy</a> ·{' '}
+            <a href={`${frame.base}/-/bulwark/policies/account-recovery`}>Account recovery</a> ·{' '}
             <a href={`${frame.base}/.well-known/security.txt`}>security.txt</a> ·{' '}
             <a href={`${frame.base}/-/tlog/checkpoint`}>Transparency log</a>
           </footer>

@@ -19,9 +19,11 @@ export function registerStaticAssets(app: FastifyInstance, basePath: string, fil
   const urls = new Map<string, string>();
   for (const file of files) {
     const body = readFileSync(new URL(file, ASSET_DIR));
-    const dot = file.lastIndexOf('.');
-    const ext = file.slice(dot + 1);
-    const served = `${file.slice(0, dot)}.${createHash('sha256').update(body).digest('hex').slice(0, 12)}.${ext}`;
+    // Built files live in assets/build/; the served name is flat (one path segment).
+    const name = file.slice(file.lastIndexOf('/') + 1);
+    const dot = name.lastIndexOf('.');
+    const ext = name.slice(dot + 1);
+    const served = `${name.slice(0, dot)}.${createHash('sha256').update(body).digest('hex').slice(0, 12)}.${ext}`;
     byServedName.set(served, { body, type: TYPES[ext] ?? 'application/octet-stream' });
     urls.set(file, `${basePath}/-/static/${served}`);
   }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
@@ -23,9 +24,12 @@ export interface WebRequestOptions {
 }
 
 /** Cookie names: `__Host-` pins a cookie to this exact origin (no Domain, Path=/, Secure). */
-function cookieNames(secure: boolean): { session: string; csrf: string } {
-  return secure ? { session: '__Host-bulwark-session', csrf: '__Host-bulwark-csrf' } : { session: 'bulwark-session', csrf: 'bulwark-csrf' };
+function cookieNames(secure: boolean): { session: string; csrf: string; flow: string; device: string } {
+  const prefix = secure ? '__Host-' : '';
+  return { session: `${prefix}bulwark-session`, csrf: `${prefix}bulwark-csrf`, flow: `${prefix}bulwark-flow`, device: `${prefix}bulwark-device` };
 }
+
+const RANDOM_VALUE = /^[A-Za-z0-9_-]{43}$/;
 
 /**
  * Cookies, CSRF and sessions for the web UI, registered in the UI's own Fastify context so the
@@ -44,6 +48,16 @@ export async function registerWebRequest(app: FastifyInstance, options: WebReque
     request.webSession = await options.sessions.resume(request.cookies[names.session]);
   });
 
+  /** A random cookie value (256 bits), set when the browser has none yet; the server keeps only hashes of it. */
+  function randomCookie(request: FastifyRequest, reply: FastifyReply, name: string, opts: { maxAge: number }): string {
+    const existing = request.cookies[name];
+    if (existing && RANDOM_VALUE.test(existing)) return existing;
+    const value = randomBytes(32).toString('base64url');
+    reply.setCookie(name, value, { path: '/', httpOnly: true, sameSite: 'lax', secure: options.secureCookies, maxAge: opts.maxAge });
+    request.cookies[name] = value;
+    return value;
+  }
+
   const sameOrigin: preHandlerAsyncHookHandler = async (request) => {
     const origin = request.headers.origin;
     if (origin !== undefined && origin !== 'null' && origin !== new URL(options.baseUrlOf(request)).origin) {
@@ -57,6 +71,7 @@ export async function registerWebRequest(app: FastifyInstance, options: WebReque
       return {
         base: options.basePath,
         stylesheet: options.assets.url('app.css'),
+        script: options.assets.url('build/webauthn.js'),
         userName: request.webSession?.user.name ?? null,
         csrf: reply.generateCsrf(),
       };
@@ -70,6 +85,12 @@ export async function registerWebRequest(app: FastifyInstance, options: WebReque
     client(request) {
       return { ip: request.ip, userAgent: String(request.headers['user-agent'] ?? '') };
     },
+    flow(request, reply) {
+      return randomCookie(request, reply, names.flow, { maxAge: 30 * 60 });
+    },
+    device(request, reply) {
+      return randomCookie(request, reply, names.device, { maxAge: 400 * 24 * 3600 });
+    },
   };
 }
 
@@ -80,4 +101,8 @@ export interface WebHelpers {
   setSession(reply: FastifyReply, value: string): void;
   clearSession(reply: FastifyReply): void;
   client(request: FastifyRequest): ClientInfo;
+  /** The random value of this browser's flow cookie (pre-sign-in steps, WebAuthn challenges), made on first use. */
+  flow(request: FastifyRequest, reply: FastifyReply): string;
+  /** A long-lived random value naming this browser, for "sign-in from a new device" mail. */
+  device(request: FastifyRequest, reply: FastifyReply): string;
 }

@@ -497,6 +497,65 @@ export function migrations(dialect: 'sqlite' | 'postgres'): MigrationProvider {
         await db.schema.alterTable('package_settings').addColumn('trusted_publishing_only', 'integer', (c) => c.notNull().defaultTo(0)).execute();
       },
     },
+    '0015-web-auth': {
+      async up(db: Kysely<any>) {
+        // Issue 3 web side: email verification state and a forced password change per account.
+        await db.schema
+          .createTable('account_security')
+          .addColumn('user_id', 'integer', (c) => c.primaryKey().references('users.id'))
+          .addColumn('email_verified_at', 'text')
+          .addColumn('must_change_password', 'integer', (c) => c.notNull().defaultTo(0))
+          .execute();
+        // Single-use mailed links (verify email, reset password): only the secret's SHA-256 is kept.
+        await db.schema
+          .createTable('account_links')
+          .addColumn('secret_hash', 'text', (c) => c.primaryKey())
+          .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id'))
+          .addColumn('purpose', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'text', (c) => c.notNull())
+          .addColumn('used_at', 'text')
+          .execute();
+        // Short-lived sign-in state (password passed, second factor pending; WebAuthn challenges).
+        await db.schema
+          .createTable('web_auth_flows')
+          .addColumn('key_hash', 'text', (c) => c.primaryKey())
+          .addColumn('user_id', 'integer')
+          .addColumn('data', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'text', (c) => c.notNull())
+          .execute();
+        // Browsers a user signed in from (hash of a device cookie), for "sign-in from a new device" mail.
+        await db.schema
+          .createTable('known_devices')
+          .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id'))
+          .addColumn('device_hash', 'text', (c) => c.notNull())
+          .addColumn('first_seen_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('known_devices_pk', ['user_id', 'device_hash'])
+          .execute();
+        // AUTHN-3b: browser approvals behind npm's OTP challenge; ids, poll secrets and codes as hashes.
+        await db.schema
+          .createTable('web_otp_approvals')
+          .addColumn('id_hash', 'text', (c) => c.primaryKey())
+          .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id'))
+          .addColumn('what', 'text', (c) => c.notNull())
+          .addColumn('done_secret_hash', 'text', (c) => c.notNull())
+          .addColumn('factor', 'text')
+          .addColumn('code_hash', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'text', (c) => c.notNull())
+          .addColumn('approved_at', 'text')
+          .addColumn('collected_at', 'text')
+          .addColumn('consumed_at', 'text')
+          .execute();
+        await db.schema.createIndex('web_otp_approvals_code').on('web_otp_approvals').column('code_hash').execute();
+      },
+    },
+    '0020-web-otp-aaguid': {
+      async up(db: Kysely<any>) {
+        // AUTHN-3c: which authenticator model approved a CLI write, for the operator's AAGUID list.
+        await db.schema.alterTable('web_otp_approvals').addColumn('aaguid', 'text').execute();
+      },
+    },
   };
   return { getMigrations: async () => all };
 }

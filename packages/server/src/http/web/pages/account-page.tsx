@@ -25,6 +25,8 @@ export function AccountPage(props: { frame: PageFrame; view: AccountView }): JSX
         <dd safe>{view.email}</dd>
       </dl>
 
+      <p><a href={`${frame.base}/-/ui/account/security`} id="security-link">Account security: password, second factors, security log</a></p>
+
       <h2>Active sessions</h2>
       <table id="sessions">
         <thead><tr><th>Signed in</th><th>Last seen</th><th>From</th><th>Browser</th><th></th></tr></thead>
