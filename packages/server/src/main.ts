@@ -66,6 +66,14 @@ import { Throttle } from './services/throttle.js';
 import { TotpService } from './services/totp.js';
 import { WebAuthnService } from './services/webauthn.js';
 import { actorResolver, quickActor } from './http/plugins/authenticate.js';
+import { DnsDomainChecker } from './adapters/dns/dns-domain-checker.js';
+import { SqlEmailDomainStore } from './adapters/metadata/sql/email-domain-store.js';
+import { SqlAccountRecoveryStore } from './adapters/metadata/sql/account-recovery-store.js';
+import { EmailDomainChecks } from './services/email-domain-checks.js';
+import { OperatorRecovery } from './services/operator-recovery.js';
+import { PasswordCheck } from './services/password-check.js';
+import type { EmailDomainStore } from './domain/email-domain.js';
+import type { AccountRecoveryStore } from './domain/account-recovery-store.js';
 import { baseUrlResolver } from './http/base-url.js';
 
 export const systemClock: Clock = { now: () => new Date() };
@@ -79,6 +87,8 @@ export interface Stores {
   readonly provenance: ProvenanceStore;
   /** Mail outbox, TOTP, security events, WebAuthn credentials (issue 3). */
   readonly auth: AuthStores;
+  /** AUTHN-2a email-domain verdicts and AUTHN-1b recovery links. */
+  readonly recovery: { readonly emailDomains: EmailDomainStore; readonly links: AccountRecoveryStore };
 }
 
 export async function openStores(config: Pick<Config, 'dataDir'>): Promise<Stores> {
@@ -89,6 +99,7 @@ export async function openStores(config: Pick<Config, 'dataDir'>): Promise<Store
     metadata, blobs: new FsBlobStore(join(config.dataDir, 'blobs')),
     advisories: new SqlAdvisoryStore(metadata.kysely), names: new SqlNameStore(metadata.kysely), provenance: new SqlProvenanceStore(metadata.kysely),
     auth: sqlAuthStores(metadata.kysely),
+    recovery: { emailDomains: new SqlEmailDomainStore(metadata.kysely), links: new SqlAccountRecoveryStore(metadata.kysely) },
   };
 }
 
@@ -137,6 +148,15 @@ export interface AuthServices {
   readonly webauthn: WebAuthnService;
   /** AUTHN-3c: AAGUIDs the operator accepts for critical packages (empty: any WebAuthn credential). */
   readonly criticalAaguids: readonly string[];
+  /** AUTHN-2a: the email-domain job and `canRecoverByEmail` for the reset flow. */
+  readonly domainChecks: EmailDomainChecks;
+  /** AUTHN-1b: `bulwark admin user recover` and the recovery link the reset page spends. */
+  readonly operatorRecovery: OperatorRecovery;
+}
+
+/** The public base the mailed links point at: the configured public URL, else localhost. */
+function publicBase(config: Pick<Config, 'publicUrl' | 'port' | 'basePath'>): string {
+  return config.publicUrl ? `${config.publicUrl.replace(/\/+$/, '')}/` : `http://localhost:${config.port}${config.basePath}/`;
 }
 
 /** The name authenticator apps and mail show: configured, or the public URL's host. */
@@ -175,13 +195,14 @@ export function buildAuthServices(config: Config, stores: Stores, logger: Logger
     : new FileTransport(mailDir, (file, message) => logger.info({ file, to: message.to, subject: message.subject }, 'mail written to a file (set mail.smtpUrl to send it)'));
   const securityEvents = new SecurityEvents({ store: stores.auth.securityEvents, clock });
   const t = config.auth.throttle;
+  const d = config.auth.domainCheck;
   const origin = config.publicUrl ? new URL(config.publicUrl) : null;
   const outbox = new MailOutbox({
     store: stores.auth.outbox, transport, clock, from: config.mail.from, maxAttempts: config.mail.maxAttempts,
     retryBaseMs: config.mail.retryBaseSeconds * 1000, retryMaxMs: config.mail.retryMaxSeconds * 1000, log: logger,
   });
   // The account security page; the web UI decides its final path.
-  const accountUrl = new URL('-/account/security', config.publicUrl ? `${config.publicUrl.replace(/\/+$/, '')}/` : `http://localhost:${config.port}${config.basePath}/`).href;
+  const accountUrl = new URL('-/account/security', publicBase(config)).href;
   const notices = new SecurityNotices({ outbox, events: securityEvents, clock, registry: registryDisplayName(config), accountUrl });
   const totp = totpServiceFor(config, stores, clock);
   const throttle = new Throttle({
@@ -207,6 +228,14 @@ export function buildAuthServices(config: Config, stores: Stores, logger: Logger
       origins: origin ? [origin.origin] : [`http://localhost:${config.port}`],
     }),
     criticalAaguids: config.auth.criticalAaguids.map((a) => a.toLowerCase()),
+    domainChecks: new EmailDomainChecks({
+      checker: new DnsDomainChecker({ resolvers: d.resolvers, timeoutMs: d.timeoutMs, tries: d.tries, rdapUrl: d.rdapUrl }),
+      store: stores.recovery.emailDomains, clock, log: logger,
+    }),
+    operatorRecovery: new OperatorRecovery({
+      metadata: stores.metadata, store: stores.recovery.links, totp: stores.auth.totp, webauthn: stores.auth.webauthn,
+      notices, clock, linkBaseUrl: new URL('-/account/recover', publicBase(config)).href, linkTtlMs: config.auth.recoveryLinkHours * 3_600_000,
+    }),
   };
 }
 
@@ -226,6 +255,7 @@ export async function buildRegistry(config: Config, logger: Logger = createLogge
   collectDefaultMetrics({ register: metrics });
   const accounts = new Accounts({ store: stores.metadata, clock, registration: config.registration });
   const auth = buildAuthServices(config, stores, logger, clock);
+  const passwordCheck = new PasswordCheck({ accounts, throttle: auth.throttle });
   const cache = new PackumentCache(stores.metadata, feed);
   if (config.security.contact.length === 0) {
     logger.warn('security.contact is not set: security.txt names only the policy page; set BULWARK_SECURITY_CONTACT (e.g. mailto:security@your.org) so researchers can reach you (GEN-1a)');
@@ -264,6 +294,8 @@ export async function buildRegistry(config: Config, logger: Logger = createLogge
   const app = await buildHttpApp(
     {
       accounts,
+      passwordCheck,
+      emailRecovery: auth.domainChecks,
       reads: new PackageReads({ store: stores.metadata, blobs: stores.blobs, cache, clock, feed }),
       writes: new PackageWrites({ store: stores.metadata, clock, feed, unpublisher }),
       publisher: new PublishVersion({ store: stores.metadata, blobs: stores.blobs, clock, feed, limits: config.limits, nameQuarantineHours: config.unpublish.nameQuarantineHours, names, provenance }),
@@ -273,7 +305,7 @@ export async function buildRegistry(config: Config, logger: Logger = createLogge
       downloads,
       stats,
       unpublishPolicy: { text: readFileSync(UNPUBLISH_POLICY, 'utf8'), rules: config.unpublish, nameQuarantineHours: config.unpublish.nameQuarantineHours },
-      webLogin: new WebLogin({ store: stores.metadata, clock, accounts }),
+      webLogin: new WebLogin({ store: stores.metadata, clock, accounts, passwords: passwordCheck }),
       webSessions: new WebSessions({
         store: stores.metadata, clock,
         options: { idleMs: config.web.sessionIdleMinutes * 60_000, maxMs: config.web.sessionMaxHours * 3_600_000 },
@@ -312,7 +344,7 @@ export async function buildRegistry(config: Config, logger: Logger = createLogge
       },
       metrics,
       basePath: config.basePath,
-      actorOf: actorResolver(accounts),
+      actorOf: actorResolver(accounts, passwordCheck),
       quickActorOf: quickActor(accounts),
       baseUrlOf: baseUrlResolver(config.publicUrl, config.basePath),
     },
@@ -362,6 +394,8 @@ export async function startRegistry(config: Config, logger: Logger = createLogge
   const address = await app.listen({ host: config.host, port: config.port });
   // AUTHN-1d: mail left in the outbox by an earlier run goes out now.
   auth.outbox.start(config.mail.pollSeconds * 1000);
+  // AUTHN-2a: every registered email domain, now and then every intervalHours.
+  if (config.auth.domainCheck.enabled) auth.domainChecks.start(config.auth.domainCheck.intervalHours * 3_600_000);
   const port = new URL(address).port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}${config.basePath}/`;
@@ -374,6 +408,7 @@ export async function startRegistry(config: Config, logger: Logger = createLogge
     async close() {
       await app.close();
       await auth.outbox.stop();
+      await auth.domainChecks.stop();
       await stores.metadata.close();
     },
   };

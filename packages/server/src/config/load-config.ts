@@ -40,10 +40,12 @@ export const ENV_KEYS: Readonly<Record<string, string>> = {
   BULWARK_AUTH_KEK_FILE: 'auth.kekFile',
   BULWARK_BREACHED_PASSWORDS_MODE: 'auth.breachedPasswords.mode',
   BULWARK_BREACHED_PASSWORDS_ENDPOINT: 'auth.breachedPasswords.endpoint',
+  BULWARK_DOMAIN_CHECK_RESOLVERS: 'auth.domainCheck.resolvers',
+  BULWARK_DOMAIN_CHECK_RDAP_URL: 'auth.domainCheck.rdapUrl',
 };
 
 const NUMERIC = new Set(['port', 'limits.bodyBytes', 'limits.tarballBytes', 'limits.unpackedBytes', 'limits.tarEntries', 'advisories.sync.intervalMinutes']);
-const LISTS = new Set(['security.contact', 'security.preferredLanguages', 'provenance.trustedRoots']);
+const LISTS = new Set(['security.contact', 'security.preferredLanguages', 'provenance.trustedRoots', 'auth.domainCheck.resolvers']);
 
 /**
  * Defaults -> config file -> BULWARK_* env -> flags (flags keyed by config path, e.g. `dataDir`).

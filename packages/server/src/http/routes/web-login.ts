@@ -46,10 +46,11 @@ export function registerWebLoginPages(app: FastifyInstance, ctx: RouteContext, w
     const action = `${ctx.basePath}/-/v1/login/${request.params.id}`;
     const body = request.body ?? {};
     try {
-      await ctx.webLogin.complete(request.params.id, String(body.username ?? ''), String(body.password ?? ''));
+      await ctx.webLogin.complete(request.params.id, String(body.username ?? ''), String(body.password ?? ''), { ip: request.ip, userAgent: request.headers['user-agent'] ?? null });
     } catch (err) {
       if (!isRegistryError(err)) throw err;
-      return sendPage(reply, err.code === 'E_NOT_FOUND' ? 404 : 401, LoginPage({ frame: web.frame(request, reply), action, error: err.message }));
+      reply.headers(err.headers);
+      return sendPage(reply, err.code === 'E_NOT_FOUND' ? 404 : err.code === 'E_RATE_LIMITED' ? 429 : 401, LoginPage({ frame: web.frame(request, reply), action, error: err.message }));
     }
     return sendPage(reply, 200, LoginPage({ frame: web.frame(request, reply), action, done: true }));
   });
