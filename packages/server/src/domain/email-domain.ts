@@ -15,6 +15,8 @@ export interface DomainCheckResult {
 /** The port: one question to DNS (and RDAP where configured) per domain. */
 export interface EmailDomainChecker {
   check(domain: string): Promise<DomainCheckResult>;
+  /** Ends lookups in flight (they answer "unknown"), for shutdown. */
+  cancel?(): void;
 }
 
 /** The stored verdict for one domain. `checkedAt`: the last definitive answer; `attemptedAt`: the last try. */

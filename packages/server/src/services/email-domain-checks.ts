@@ -26,6 +26,7 @@ export interface EmailDomainRunSummary {
 export class EmailDomainChecks {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> | null = null;
+  private stopped = false;
 
   constructor(private readonly deps: { checker: EmailDomainChecker; store: EmailDomainStore; clock: Clock; log?: DomainCheckLog }) {}
 
@@ -42,6 +43,7 @@ export class EmailDomainChecks {
     const domains = await this.deps.store.listRegisteredDomains();
     const counts = { abandoned: 0, active: 0, unknown: 0 };
     for (const domain of domains) {
+      if (this.stopped) break;
       const before = await this.deps.store.find(domain);
       const record = await this.checkDomain(domain);
       counts[record.verdict] += 1;
@@ -84,6 +86,7 @@ export class EmailDomainChecks {
   /** Runs checkAll now and then every intervalMs; errors are logged, never thrown. */
   start(intervalMs: number): void {
     if (this.timer) return;
+    this.stopped = false;
     const run = () => {
       if (this.running) return;
       this.running = this.checkAll().catch((err: unknown) => this.deps.log?.warn({ err }, 'email domain check failed')).finally(() => { this.running = null; });
@@ -96,6 +99,9 @@ export class EmailDomainChecks {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    // Shutdown does not wait for slow resolvers: lookups in flight end now and keep the old verdicts.
+    this.stopped = true;
+    this.deps.checker.cancel?.();
     await this.running;
   }
 }

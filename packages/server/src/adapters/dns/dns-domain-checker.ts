@@ -46,6 +46,10 @@ export class DnsDomainChecker implements EmailDomainChecker {
     return { verdict: 'active', reason: ns.kind === 'records' ? 'has NS' : 'has MX' };
   }
 
+  cancel(): void {
+    this.resolver.cancel();
+  }
+
   private async lookup(query: () => Promise<unknown[]>): Promise<Lookup> {
     try {
       const records = await query();
