@@ -71,7 +71,9 @@ test('AUTHN-1b: bulwark admin user recover closes every way in, mails a single-u
 
     // The link works once.
     const { operatorRecovery } = buildAuthServices(config, stores, createLogger({ logLevel: 'silent' }));
+    assert.equal((await operatorRecovery.checkLink(decodeURIComponent(link[1]!))).name, 'rosa', 'checking does not spend it');
     assert.equal((await operatorRecovery.consumeLink(decodeURIComponent(link[1]!))).name, 'rosa');
+    await assert.rejects(operatorRecovery.checkLink(decodeURIComponent(link[1]!)), (err: unknown) => isRegistryError(err) && err.code === 'E_RECOVERY_LINK_INVALID');
     await assert.rejects(operatorRecovery.consumeLink(decodeURIComponent(link[1]!)), (err: unknown) => isRegistryError(err) && err.code === 'E_RECOVERY_LINK_INVALID');
     await assert.rejects(operatorRecovery.consumeLink('made-up'), (err: unknown) => isRegistryError(err) && err.code === 'E_RECOVERY_LINK_INVALID');
   } finally {

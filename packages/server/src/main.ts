@@ -296,6 +296,7 @@ export async function buildRegistry(config: Config, logger: Logger = createLogge
       accounts,
       passwordCheck,
       emailRecovery: auth.domainChecks,
+      recoveryLinks: auth.operatorRecovery,
       reads: new PackageReads({ store: stores.metadata, blobs: stores.blobs, cache, clock, feed }),
       writes: new PackageWrites({ store: stores.metadata, clock, feed, unpublisher }),
       publisher: new PublishVersion({ store: stores.metadata, blobs: stores.blobs, clock, feed, limits: config.limits, nameQuarantineHours: config.unpublish.nameQuarantineHours, names, provenance }),

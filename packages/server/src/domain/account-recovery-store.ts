@@ -17,6 +17,8 @@ export interface AccountRecoveryStore {
   insertLink(link: RecoveryLinkRecord): Promise<void>;
   /** Marks the link used if it is live (unused, unexpired) and returns it; null otherwise. Atomic. */
   consumeLink(tokenHash: string, at: Date): Promise<RecoveryLinkRecord | null>;
+  /** The link if it is live, without spending it. */
+  findLiveLink(tokenHash: string, at: Date): Promise<RecoveryLinkRecord | null>;
   /** Earlier unused links of the user stop working when a new recovery starts. */
   expireLinksOf(userId: number, at: Date): Promise<void>;
 }

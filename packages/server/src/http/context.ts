@@ -3,6 +3,7 @@ import type { Actor } from '../domain/actor.js';
 import type { Accounts } from '../services/accounts.js';
 import type { PasswordCheck } from '../services/password-check.js';
 import type { EmailDomainChecks } from '../services/email-domain-checks.js';
+import type { OperatorRecovery } from '../services/operator-recovery.js';
 import type { PackageReads } from '../services/package-reads.js';
 import type { PackageWrites } from '../services/package-writes.js';
 import type { PublishVersion } from '../services/publish-version.js';
@@ -31,6 +32,8 @@ export interface RouteContext {
   readonly passwordCheck: PasswordCheck;
   /** AUTHN-2a: the password-reset flow asks `canRecoverByEmail(user)` before it mails a link. */
   readonly emailRecovery?: Pick<EmailDomainChecks, 'canRecoverByEmail' | 'assertCanRecoverByEmail'>;
+  /** AUTHN-1b: the page at /-/account/recover?token= checks, then spends, the link an operator recovery mailed. */
+  readonly recoveryLinks?: Pick<OperatorRecovery, 'checkLink' | 'consumeLink'>;
   readonly reads: PackageReads;
   readonly writes: PackageWrites;
   readonly publisher: PublishVersion;

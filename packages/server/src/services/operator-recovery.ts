@@ -95,13 +95,23 @@ export class OperatorRecovery {
     return { user: user.name, oldEmail: user.email, linkSentTo: to, linkExpiresAt: expiresAt, tokensRevoked, sessionsEnded, totpRemoved, webauthnRemoved };
   }
 
+  /** The user a live link belongs to, without spending it (the reset page shows its form with this). */
+  async checkLink(secret: string): Promise<UserRecord> {
+    const link = await this.deps.store.findLiveLink(sha256(secret), this.deps.clock.now());
+    return this.userOf(link?.userId ?? null);
+  }
+
   /**
    * Spends a recovery link (the reset page calls this before it sets the new password): the user
    * it belongs to, or E_RECOVERY_LINK_INVALID when it is unknown, used or expired.
    */
   async consumeLink(secret: string): Promise<UserRecord> {
     const link = await this.deps.store.consumeLink(sha256(secret), this.deps.clock.now());
-    const user = link ? await this.deps.metadata.findUserById(link.userId) : null;
+    return this.userOf(link?.userId ?? null);
+  }
+
+  private async userOf(userId: number | null): Promise<UserRecord> {
+    const user = userId === null ? null : await this.deps.metadata.findUserById(userId);
     if (!user) throw new RegistryError('E_RECOVERY_LINK_INVALID', 'This recovery link is unknown, was already used, or has expired; ask the registry operator for a new one.');
     return user;
   }

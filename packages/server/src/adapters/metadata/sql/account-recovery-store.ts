@@ -37,6 +37,12 @@ export class SqlAccountRecoveryStore implements AccountRecoveryStore {
     return row ? toLink(row) : null;
   }
 
+  async findLiveLink(tokenHash: string, at: Date): Promise<RecoveryLinkRecord | null> {
+    const row = await this.db.selectFrom('account_recovery_links').selectAll()
+      .where('token_hash', '=', tokenHash).where('used_at', 'is', null).where('expires_at', '>', at.toISOString()).executeTakeFirst();
+    return row ? toLink(row) : null;
+  }
+
   async expireLinksOf(userId: number, at: Date): Promise<void> {
     await this.db.updateTable('account_recovery_links').set({ expires_at: at.toISOString() })
       .where('user_id', '=', userId).where('used_at', 'is', null).where('expires_at', '>', at.toISOString()).execute();
