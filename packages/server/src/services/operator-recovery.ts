@@ -88,10 +88,16 @@ export class OperatorRecovery {
     const link = new URL(this.deps.linkBaseUrl);
     link.searchParams.set('token', secret);
 
-    // 3. The audit record and the mail: the old address hears of it (with the reason), the link goes to `to`.
+    // 3. The audit record and the mail: the old address always hears of it, with the reason; the link goes to `to`.
     const detail = { operator: request.operator.slice(0, 100), reason: reason.slice(0, 300), newEmail, tokensRevoked, sessionsEnded, totpRemoved, webauthnRemoved };
-    await this.deps.notices.notify(user, 'recovery-started', { note: `The registry operator (${detail.operator}) reset the account: ${detail.reason}`, otherEmail: newEmail ?? undefined }, 'recovery-started', detail);
-    await this.deps.notices.notify({ ...user, email: to }, 'password-reset-link', { singleUseLink: link.href, linkExpiresAt: expiresAt });
+    const note = `Recovery by the registry operator (${detail.operator}): ${detail.reason}`;
+    const withLink = { note, singleUseLink: link.href, linkExpiresAt: expiresAt };
+    if (newEmail === null) {
+      await this.deps.notices.notify(user, 'recovery-started', withLink, 'recovery-started', detail);
+    } else {
+      await this.deps.notices.notify(user, 'recovery-started', { note, otherEmail: newEmail }, 'recovery-started', detail);
+      await this.deps.notices.notify({ ...user, email: newEmail }, 'recovery-started', withLink);
+    }
     return { user: user.name, oldEmail: user.email, linkSentTo: to, linkExpiresAt: expiresAt, tokensRevoked, sessionsEnded, totpRemoved, webauthnRemoved };
   }
 

@@ -109,6 +109,14 @@ export function securityMail(kind: SecurityMailKind, f: SecurityMailFacts): Mail
           ...(f.note ? ['', f.note] : []), ...where(f),
         ]);
       }
+      if (f.note) {
+        // Operator-assisted recovery, the link itself: nothing of the old credentials works any more.
+        return body('Account recovery was started', [
+          'Your account was reset by the registry operator: its password, access tokens, sessions and second factors no longer work.',
+          'To choose a new password, open:', ...link(f, 'recovery'), '', f.note,
+          '', 'If you did not ask for this, tell the registry operator now.', ...where(f),
+        ], false);
+      }
       return body('Account recovery was started', [
         'Someone started recovering access to your account. To continue, open:', ...link(f, 'recovery'),
         '', 'If you did not ask for this, ignore this mail and consider changing your password.', ...where(f),

@@ -20,7 +20,7 @@ test('AUTHN-1b: a recovery link expires after auth.recoveryLinkHours, and a new 
   const { operatorRecovery } = buildAuthServices(config, fixture.stores, pino({ level: 'silent' }), clock);
   await fixture.user('tess');
   const linkOf = async () => {
-    const mail = (await fixture.stores.auth.outbox.list(50)).filter((m) => m.kind === 'password-reset-link' && m.to === 'tess@example.com');
+    const mail = (await fixture.stores.auth.outbox.list(50)).filter((m) => m.kind === 'recovery-started' && m.to === 'tess@example.com');
     const newest = mail.reduce((a, b) => (b.id > a.id ? b : a));
     return decodeURIComponent(/token=(\S+)/.exec(newest.text)![1]!);
   };
