@@ -20,3 +20,9 @@ export { purlOf, signedMessage, NPM_PUBLISH_PREDICATE } from './domain/provenanc
 export type { TrustedPublisher, ProvenanceSummary } from './domain/provenance.js';
 export type { ProvenancePanel } from './services/provenance/provenance-service.js';
 export { Organizations } from './services/organizations.js';
+// AUTHN-2a abandoned email domains, AUTHN-1b operator recovery, AUTHN-1e throttled password checks.
+export { EmailDomainChecks, type EmailRecoveryDecision, type EmailDomainRunSummary } from './services/email-domain-checks.js';
+export { DnsDomainChecker } from './adapters/dns/dns-domain-checker.js';
+export type { EmailDomainChecker, DomainCheckResult, DomainVerdict, DomainStatusRecord } from './domain/email-domain.js';
+export { OperatorRecovery, type OperatorRecoveryRequest, type OperatorRecoveryResult } from './services/operator-recovery.js';
+export { PasswordCheck, type PasswordClient } from './services/password-check.js';

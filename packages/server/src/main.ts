@@ -80,6 +80,14 @@ import type { AssessmentStore } from './domain/assessment-store.js';
 import { SqlAssessmentStore } from './adapters/metadata/sql/assessment-store.js';
 import { SelfAssessment } from './services/self-assessment.js';
 import { actorResolver, quickActor } from './http/plugins/authenticate.js';
+import { DnsDomainChecker } from './adapters/dns/dns-domain-checker.js';
+import { SqlEmailDomainStore } from './adapters/metadata/sql/email-domain-store.js';
+import { SqlAccountRecoveryStore } from './adapters/metadata/sql/account-recovery-store.js';
+import { EmailDomainChecks } from './services/email-domain-checks.js';
+import { OperatorRecovery } from './services/operator-recovery.js';
+import { PasswordCheck } from './services/password-check.js';
+import type { EmailDomainStore } from './domain/email-domain.js';
+import type { AccountRecoveryStore } from './domain/account-recovery-store.js';
 import { baseUrlResolver } from './http/base-url.js';
 import type { PackageSecuritySettingsStore } from './domain/package-security-settings.js';
 import { SqlPackageSecuritySettingsStore } from './adapters/metadata/sql/package-security-settings-store.js';
@@ -103,6 +111,8 @@ export interface Stores {
   readonly assessments: AssessmentStore;
   /** Operator switches per package: critical, trusted-publishing-only (AUTHN-2c/3c, AUTHZ-3a). */
   readonly packageSettings: PackageSecuritySettingsStore;
+  /** AUTHN-2a email-domain verdicts and AUTHN-1b recovery links. */
+  readonly recovery: { readonly emailDomains: EmailDomainStore; readonly links: AccountRecoveryStore };
 }
 
 export async function openStores(config: Pick<Config, 'dataDir'>): Promise<Stores> {
@@ -115,6 +125,7 @@ export async function openStores(config: Pick<Config, 'dataDir'>): Promise<Store
     stages: new SqlStageStore(metadata.kysely),
     auth: sqlAuthStores(metadata.kysely), packageSettings: new SqlPackageSecuritySettingsStore(metadata.kysely),
     assessments: new SqlAssessmentStore(metadata.kysely),
+    recovery: { emailDomains: new SqlEmailDomainStore(metadata.kysely), links: new SqlAccountRecoveryStore(metadata.kysely) },
   };
 }
 
@@ -164,6 +175,15 @@ export interface AuthServices {
   readonly webauthn: WebAuthnService;
   /** AUTHN-3c: AAGUIDs the operator accepts for critical packages (empty: any WebAuthn credential). */
   readonly criticalAaguids: readonly string[];
+  /** AUTHN-2a: the email-domain job and `canRecoverByEmail` for the reset flow. */
+  readonly domainChecks: EmailDomainChecks;
+  /** AUTHN-1b: `bulwark admin user recover` and the recovery link the reset page spends. */
+  readonly operatorRecovery: OperatorRecovery;
+}
+
+/** The public base the mailed links point at: the configured public URL, else localhost. */
+function publicBase(config: Pick<Config, 'publicUrl' | 'port' | 'basePath'>): string {
+  return config.publicUrl ? `${config.publicUrl.replace(/\/+$/, '')}/` : `http://localhost:${config.port}${config.basePath}/`;
 }
 
 /** The name authenticator apps and mail show: configured, or the public URL's host. */
@@ -202,6 +222,7 @@ export function buildAuthServices(config: Config, stores: Stores, logger: Logger
     : new FileTransport(mailDir, (file, message) => logger.info({ file, to: message.to, subject: message.subject }, 'mail written to a file (set mail.smtpUrl to send it)'));
   const securityEvents = new SecurityEvents({ store: stores.auth.securityEvents, clock });
   const t = config.auth.throttle;
+  const d = config.auth.domainCheck;
   const origin = config.publicUrl ? new URL(config.publicUrl) : null;
   const outbox = new MailOutbox({
     store: stores.auth.outbox, transport, clock, from: config.mail.from, maxAttempts: config.mail.maxAttempts,
@@ -234,6 +255,14 @@ export function buildAuthServices(config: Config, stores: Stores, logger: Logger
       origins: origin ? [origin.origin] : [`http://localhost:${config.port}`],
     }),
     criticalAaguids: config.auth.criticalAaguids.map((a) => a.toLowerCase()),
+    domainChecks: new EmailDomainChecks({
+      checker: new DnsDomainChecker({ resolvers: d.resolvers, timeoutMs: d.timeoutMs, tries: d.tries, rdapUrl: d.rdapUrl }),
+      store: stores.recovery.emailDomains, clock, log: logger,
+    }),
+    operatorRecovery: new OperatorRecovery({
+      metadata: stores.metadata, store: stores.recovery.links, totp: stores.auth.totp, webauthn: stores.auth.webauthn,
+      notices, clock, linkBaseUrl: new URL('-/ui/recover', publicBase(config)).href, linkTtlMs: config.auth.recoveryLinkHours * 3_600_000,
+    }),
   };
 }
 
@@ -277,7 +306,10 @@ export async function buildRegistry(config: Config, logger: Logger = createLogge
   collectDefaultMetrics({ register: metrics });
   const accounts = new Accounts({ store: stores.metadata, clock, registration: config.registration });
   const auth = buildAuthServices(config, stores, logger, clock);
-  const webAuth = webAuthServices(config, stores, accounts, auth, clock);
+  // AUTHN-2a: email reset is refused through an abandoned email domain.
+  const webAuth = webAuthServices(config, stores, accounts, auth, clock,
+    config.auth.domainCheck.enabled ? async (user) => (await auth.domainChecks.canRecoverByEmail(user)).allowed : undefined);
+  const passwordCheck = new PasswordCheck({ accounts, throttle: auth.throttle });
   const cache = new PackumentCache(stores.metadata, feed);
   if (config.security.contact.length === 0) {
     logger.warn('security.contact is not set: security.txt names only the policy page; set BULWARK_SECURITY_CONTACT (e.g. mailto:security@your.org) so researchers can reach you (GEN-1a)');
@@ -336,6 +368,9 @@ export async function buildRegistry(config: Config, logger: Logger = createLogge
   const app = await buildHttpApp(
     {
       accounts,
+      passwordCheck,
+      emailRecovery: auth.domainChecks,
+      recoveryLinks: auth.operatorRecovery,
       reads: new PackageReads({ store: stores.metadata, blobs: stores.blobs, cache, clock, feed }),
       writes: new PackageWrites({ store: stores.metadata, clock, feed, unpublisher }),
       publisher,
@@ -349,7 +384,7 @@ export async function buildRegistry(config: Config, logger: Logger = createLogge
       downloads,
       stats,
       unpublishPolicy: { text: readFileSync(UNPUBLISH_POLICY, 'utf8'), rules: config.unpublish, nameQuarantineHours: config.unpublish.nameQuarantineHours },
-      webLogin: new WebLogin({ store: stores.metadata, clock, accounts }),
+      webLogin: new WebLogin({ store: stores.metadata, clock, accounts, passwords: passwordCheck }),
       webSessions: new WebSessions({
         store: stores.metadata, clock,
         options: { idleMs: config.web.sessionIdleMinutes * 60_000, maxMs: config.web.sessionMaxHours * 3_600_000 },
@@ -393,7 +428,7 @@ export async function buildRegistry(config: Config, logger: Logger = createLogge
       webAuth,
       webOtp: webAuth.approvals,
       basePath: config.basePath,
-      actorOf: actorResolver(accounts),
+      actorOf: actorResolver(accounts, passwordCheck),
       quickActorOf: quickActor(accounts),
       baseUrlOf: baseUrlResolver(config.publicUrl, config.basePath),
     },
@@ -444,6 +479,8 @@ export async function startRegistry(config: Config, logger: Logger = createLogge
   const address = await app.listen({ host: config.host, port: config.port });
   // AUTHN-1d: mail left in the outbox by an earlier run goes out now.
   auth.outbox.start(config.mail.pollSeconds * 1000);
+  // AUTHN-2a: every registered email domain, now and then every intervalHours.
+  if (config.auth.domainCheck.enabled) auth.domainChecks.start(config.auth.domainCheck.intervalHours * 3_600_000);
   const port = new URL(address).port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}${config.basePath}/`;
@@ -459,6 +496,7 @@ export async function startRegistry(config: Config, logger: Logger = createLogge
       await selfAssessment.stop();
       await app.close();
       await auth.outbox.stop();
+      await auth.domainChecks.stop();
       await stores.metadata.close();
     },
   };

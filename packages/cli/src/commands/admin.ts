@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { join } from 'node:path';
-import { Accounts, advisoryImporter, type ImportResult, loadKeyEncryptionKey, recordKeyRotation, RegistrySigning, rotateTlogKeyFile, systemClock, totpServiceFor } from '@bulwark/server';
+import { Accounts, advisoryImporter, buildAuthServices, createLogger, type ImportResult, loadKeyEncryptionKey, recordKeyRotation, RegistrySigning, rotateTlogKeyFile, systemClock, totpServiceFor } from '@bulwark/server';
 import { addNameRelease, addNamespaceCommands } from './admin-namespace.js';
 import { adminNamesCommand } from './admin-names.js';
 import { withStores } from './with-stores.js';
@@ -42,6 +42,28 @@ export function adminCommand(): Command {
           process.stdout.write(`${uri}\n`);
           process.stderr.write(`TOTP enrolled. Recovery codes (each works once; keep them offline):\n${recoveryCodes.map((c) => `  ${c}\n`).join('')}`);
         }
+      });
+    });
+
+  user
+    .command('recover <name>')
+    .description('operator-assisted account recovery (AUTHN-1b, docs/operations.md): revokes every token and session, removes TOTP, recovery codes and WebAuthn credentials, clears the password, and mails a single-use link to choose a new one; the old address is told, and the security log records who and why')
+    .requiredOption('--reason <text>', 'why: how the person proved who they are, the ticket number (recorded and mailed)')
+    .option('--operator <name>', 'who does it, as recorded', process.env.USER ?? 'operator')
+    .option('--new-email <address>', 'send the link to this address and make it the account\'s address (the old one is lost or abandoned)')
+    .option('--data-dir <dir>', 'data directory (BULWARK_DATA_DIR, default ./.data)')
+    .action(async (name: string, opts: { reason: string; operator: string; newEmail?: string; dataDir?: string }) => {
+      await withStores(opts.dataDir, async (stores, config) => {
+        const auth = buildAuthServices(config, stores, createLogger({ logLevel: 'warn' }));
+        const done = await auth.operatorRecovery.recover({ userName: name, reason: opts.reason, operator: opts.operator, newEmail: opts.newEmail ?? null });
+        process.stderr.write([
+          `recovery of ${done.user} started by ${opts.operator}:`,
+          `  revoked ${done.tokensRevoked} token(s), ended ${done.sessionsEnded} session(s), removed ${done.totpRemoved ? 'the authenticator app and recovery codes' : 'no authenticator app'}, ${done.webauthnRemoved} WebAuthn credential(s); the password is cleared`,
+          `  a single-use link (valid until ${done.linkExpiresAt.toISOString()}) is queued for ${done.linkSentTo}${done.linkSentTo !== done.oldEmail ? `; the account's address is now ${done.linkSentTo}` : ''}`,
+          `  ${done.oldEmail} is told (recovery-started), and the security log records it`,
+          '  mail leaves through the running registry\'s outbox',
+          '',
+        ].join('\n'));
       });
     });
 

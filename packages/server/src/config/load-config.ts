@@ -42,10 +42,12 @@ export const ENV_KEYS: Readonly<Record<string, string>> = {
   BULWARK_BREACHED_PASSWORDS_ENDPOINT: 'auth.breachedPasswords.endpoint',
   BULWARK_ASSESS_INTERVAL_HOURS: 'assess.intervalHours',
   BULWARK_MFA_REQUIRED: 'mfa.required',
+  BULWARK_DOMAIN_CHECK_RESOLVERS: 'auth.domainCheck.resolvers',
+  BULWARK_DOMAIN_CHECK_RDAP_URL: 'auth.domainCheck.rdapUrl',
 };
 
 const NUMERIC = new Set(['port', 'limits.bodyBytes', 'limits.tarballBytes', 'limits.unpackedBytes', 'limits.tarEntries', 'advisories.sync.intervalMinutes', 'assess.intervalHours']);
-const LISTS = new Set(['security.contact', 'security.preferredLanguages', 'provenance.trustedRoots']);
+const LISTS = new Set(['security.contact', 'security.preferredLanguages', 'provenance.trustedRoots', 'auth.domainCheck.resolvers']);
 
 /**
  * Defaults -> config file -> BULWARK_* env -> flags (flags keyed by config path, e.g. `dataDir`).

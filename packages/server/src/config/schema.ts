@@ -279,6 +279,24 @@ export const ConfigSchema = Type.Object(
           },
           { default: {}, additionalProperties: false },
         ),
+        /** AUTHN-2a: the periodic check of registered email domains (docs/email-domains.md). */
+        domainCheck: Type.Object(
+          {
+            enabled: Type.Boolean({ default: true }),
+            /** host:port of the DNS resolvers to ask (e.g. "127.0.0.1:5353", "[::1]:53"); empty: the system's resolvers. */
+            resolvers: Type.Array(Type.String({ minLength: 1 }), { default: [] }),
+            /** Hours between two runs over every registered domain. */
+            intervalHours: Type.Number({ minimum: 0.01, maximum: 8760, default: 24 }),
+            /** Per query; each query is tried `tries` times. */
+            timeoutMs: Type.Integer({ minimum: 100, maximum: 60_000, default: 3000 }),
+            tries: Type.Integer({ minimum: 1, maximum: 5, default: 2 }),
+            /** An RDAP base URL (GET {rdapUrl}/domain/{name}); an expired or pending-delete registration counts as abandoned. Null: DNS only. */
+            rdapUrl: Type.Union([Type.String({ pattern: '^https?://\\S+$' }), Type.Null()], { default: null }),
+          },
+          { default: {}, additionalProperties: false },
+        ),
+        /** AUTHN-1b: how long the single-use link of `bulwark admin user recover` works. */
+        recoveryLinkHours: Type.Number({ minimum: 0.1, maximum: 720, default: 24 }),
         /** AUTHN-3c: AAGUIDs of the authenticator models that count for critical packages; empty: any WebAuthn credential. */
         criticalAaguids: Type.Array(Type.String({ pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$' }), { default: [] }),
       },

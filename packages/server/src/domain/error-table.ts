@@ -48,6 +48,8 @@ export const ERROR_TABLE: Readonly<Record<ErrorCode, { status: number; meaning: 
   E_NAME_HELD_FOR_REVIEW: { status: 403, meaning: 'The new package name resembles a protected package and waits for an operator to allow it; nothing was published.' },
   E_NAME_PROHIBITED: { status: 403, meaning: 'The package name is on the operator\'s deny-list.' },
   E_RATE_LIMITED: { status: 429, meaning: 'Too many attempts; wait before trying again.' },
+  E_RECOVERY_LINK_INVALID: { status: 400, meaning: 'The account recovery link is unknown, was already used, or has expired.' },
+  E_EMAIL_RECOVERY_REFUSED: { status: 403, meaning: 'Recovery by email is refused: the domain of the account\'s address appears abandoned (AUTHN-2a).' },
   E_ADVISORY_INVALID: { status: 400, meaning: 'The advisory is not a valid OSV record, or its versions or ranges are not semver.' },
   E_ADVISORY_NOT_FOUND: { status: 404, meaning: 'No published advisory has this id or alias.' },
   E_ADVISORY_SOURCE: { status: 502, meaning: 'The advisory source (file, zip or sync URL) could not be read.' },

@@ -1,6 +1,9 @@
 import type { FastifyRequest } from 'fastify';
 import type { Actor } from '../domain/actor.js';
 import type { Accounts } from '../services/accounts.js';
+import type { PasswordCheck } from '../services/password-check.js';
+import type { EmailDomainChecks } from '../services/email-domain-checks.js';
+import type { OperatorRecovery } from '../services/operator-recovery.js';
 import type { PackageReads } from '../services/package-reads.js';
 import type { PackageWrites } from '../services/package-writes.js';
 import type { PublishVersion } from '../services/publish-version.js';
@@ -39,6 +42,12 @@ import type { AdvisoryReports, NpmAudit, OsvApi, PrivateAdvisories } from '../se
 /** What route modules get: services and request helpers, no adapters. */
 export interface RouteContext {
   readonly accounts: Accounts;
+  /** AUTHN-1e: password checks behind the brute-force throttle (couch login, Basic, the web login page). */
+  readonly passwordCheck: PasswordCheck;
+  /** AUTHN-2a: the password-reset flow asks `canRecoverByEmail(user)` before it mails a link. */
+  readonly emailRecovery?: Pick<EmailDomainChecks, 'canRecoverByEmail' | 'assertCanRecoverByEmail'>;
+  /** AUTHN-1b: the page at /-/account/recover?token= checks, then spends, the link an operator recovery mailed. */
+  readonly recoveryLinks?: Pick<OperatorRecovery, 'checkLink' | 'consumeLink'>;
   readonly reads: PackageReads;
   readonly writes: PackageWrites;
   readonly publisher: PublishVersion;

@@ -40,6 +40,8 @@ export interface SecurityMailFacts {
   /** A single-use link: password reset or recovery. The only secret mail may carry. */
   readonly singleUseLink?: string;
   readonly linkExpiresAt?: Date;
+  /** A line of context, e.g. who started an operator-assisted recovery and why. */
+  readonly note?: string;
 }
 
 const NOT_YOU = 'If this was not you, sign in and secure your account now, and tell the registry operator:';
@@ -101,6 +103,22 @@ export function securityMail(kind: SecurityMailKind, f: SecurityMailFacts): Mail
     case 'new-device-sign-in':
       return body('Sign-in from a new device', ['Your account was signed in to from a device or network not seen before.', ...where(f)]);
     case 'recovery-started':
+      // Operator-assisted recovery (AUTHN-1b): a notice to the old address; the link goes out separately.
+      if (!f.singleUseLink) {
+        return body('Account recovery was started', [
+          'Recovery of your account was started. Its password, access tokens, sessions and second factors no longer work;',
+          `a single-use link to choose a new password was sent to ${f.otherEmail ? `the new address ${f.otherEmail}` : 'this address'}.`,
+          ...(f.note ? ['', f.note] : []), ...where(f),
+        ]);
+      }
+      if (f.note) {
+        // Operator-assisted recovery, the link itself: nothing of the old credentials works any more.
+        return body('Account recovery was started', [
+          'Your account was reset by the registry operator: its password, access tokens, sessions and second factors no longer work.',
+          'To choose a new password, open:', ...link(f, 'recovery'), '', f.note,
+          '', 'If you did not ask for this, tell the registry operator now.', ...where(f),
+        ], false);
+      }
       return body('Account recovery was started', [
         'Someone started recovering access to your account. To continue, open:', ...link(f, 'recovery'),
         '', 'If you did not ask for this, ignore this mail and consider changing your password.', ...where(f),

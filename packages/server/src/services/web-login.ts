@@ -2,6 +2,7 @@ import { randomBytes, randomUUID, timingSafeEqual, createHash } from 'node:crypt
 import { RegistryError } from '../domain/errors.js';
 import type { Clock, MetadataStore } from '../domain/ports.js';
 import type { Accounts } from './accounts.js';
+import type { PasswordCheck, PasswordClient } from './password-check.js';
 
 const LOGIN_TTL_MS = 10 * 60 * 1000;
 
@@ -13,7 +14,7 @@ const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex
  * done URL carries a secret stored as a hash, so seeing the database does not let anyone poll.
  */
 export class WebLogin {
-  constructor(private readonly deps: { store: MetadataStore; clock: Clock; accounts: Accounts }) {}
+  constructor(private readonly deps: { store: MetadataStore; clock: Clock; accounts: Accounts; passwords: PasswordCheck }) {}
 
   async start(): Promise<{ id: string; doneSecret: string }> {
     const now = this.deps.clock.now();
@@ -43,9 +44,10 @@ export class WebLogin {
   }
 
   /** The browser half: the user signs in with the registry's credentials. */
-  async complete(id: string, name: string, password: string): Promise<void> {
+  async complete(id: string, name: string, password: string, client: PasswordClient): Promise<void> {
     await this.live(id);
-    const user = await this.deps.accounts.checkPassword(name, password);
+    // AUTHN-1e: throttled like every password check.
+    const user = await this.deps.passwords.check(name, password, client);
     await this.deps.store.completeWebLogin(id, user.id);
   }
 

@@ -2,13 +2,14 @@ import type { FastifyRequest } from 'fastify';
 import { ANONYMOUS, type Actor } from '../../domain/actor.js';
 import { RegistryError } from '../../domain/errors.js';
 import type { Accounts } from '../../services/accounts.js';
+import type { PasswordCheck } from '../../services/password-check.js';
 
 /**
  * The actor behind a request's Authorization header: a Bearer token (the fast, normal path) or
  * Basic user:password (npm's legacy couch login only; argon2 per request, so not for reads).
  * An invalid credential is an error, never a silent fall back to anonymous.
  */
-export function actorResolver(accounts: Accounts): (request: FastifyRequest) => Promise<Actor> {
+export function actorResolver(accounts: Accounts, passwords: PasswordCheck): (request: FastifyRequest) => Promise<Actor> {
   return async (request) => {
     const header = request.headers.authorization;
     if (!header) return ANONYMOUS;
@@ -20,7 +21,8 @@ export function actorResolver(accounts: Accounts): (request: FastifyRequest) => 
       const decoded = Buffer.from(value, 'base64').toString('utf8');
       const colon = decoded.indexOf(':');
       if (colon <= 0) throw new RegistryError('E_BAD_CREDENTIALS', 'Malformed Basic credentials.');
-      return accounts.passwordActor(decoded.slice(0, colon), decoded.slice(colon + 1));
+      // AUTHN-1e: Basic is a password check like any other, behind the same throttle.
+      return passwords.actor(decoded.slice(0, colon), decoded.slice(colon + 1), { ip: request.ip, userAgent: request.headers['user-agent'] ?? null });
     }
     throw new RegistryError('E_TOKEN_INVALID', 'Unsupported Authorization scheme; use a Bearer token.');
   };

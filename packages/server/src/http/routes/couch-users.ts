@@ -23,15 +23,12 @@ export function registerCouchUsers(app: FastifyInstance, ctx: RouteContext): voi
     const body = bodyObject(request.body);
     if (typeof body.password !== 'string' || body.password === '') throw new RegistryError('E_BAD_REQUEST', 'A password is required.');
     if (body.name !== undefined && body.name !== name) throw new RegistryError('E_BAD_REQUEST', 'The user name in the body does not match the URL.');
-    const existing = await ctx.accounts.userExists(name);
     let userId: number;
-    if (existing) {
-      userId = (await ctx.accounts.checkPassword(name, body.password)).id;
-    } else if (typeof body.email === 'string') {
+    if (typeof body.email === 'string' && !(await ctx.accounts.userExists(name))) {
       userId = (await ctx.accounts.register({ name, email: body.email, password: body.password })).id;
     } else {
-      // npm maps 400 here to "There is no user with the username"; keep the wording generic.
-      throw new RegistryError('E_BAD_CREDENTIALS', 'Incorrect user name or password.');
+      // A login: known or unknown account, the same throttled check and the same answer (AUTHN-1e).
+      userId = (await ctx.passwordCheck.check(name, body.password, { ip: request.ip, userAgent: request.headers['user-agent'] ?? null })).id;
     }
     const { token } = await ctx.accounts.issueToken(userId, { name: 'npm login (legacy)' });
     return reply.code(201).header('cache-control', 'no-store').send({ ok: true, id: `${PREFIX}${name}`, token });

@@ -15,6 +15,7 @@ import { registerWebUiAssessment } from './web-ui-assessment.js';
 import { registerWebUiSecurity } from './web-ui-security.js';
 import { registerWebUiSignIn } from './web-ui-sign-in.js';
 import { registerWebUiSignUp } from './web-ui-sign-up.js';
+import { registerWebUiRecover } from './web-ui-recover.js';
 import { registerWebOtpPages } from './web-otp.js';
 import { registerWebUiPackages } from './web-ui-packages.js';
 
@@ -37,6 +38,7 @@ export async function registerWebUi(app: FastifyInstance, ctx: RouteContext, pan
     registerWebLoginPages(web, ctx, helpers);
     registerWebUiSignIn(web, ctx, helpers);
     registerWebUiSignUp(web, ctx, helpers);
+    registerWebUiRecover(web, ctx, helpers);
     registerWebUiAccount(web, ctx, helpers);
     registerWebUiAssessment(web, ctx, helpers);
     registerWebUiSecurity(web, ctx, helpers);

@@ -556,6 +556,29 @@ export function migrations(dialect: 'sqlite' | 'postgres'): MigrationProvider {
         await db.schema.alterTable('web_otp_approvals').addColumn('aaguid', 'text').execute();
       },
     },
+    '0016-email-domains': {
+      async up(db: Kysely<any>) {
+        // AUTHN-2a: the last verdict per email domain; "unknown" answers never replace a definitive one.
+        await db.schema
+          .createTable('email_domain_status')
+          .addColumn('domain', 'text', (c) => c.primaryKey())
+          .addColumn('verdict', 'text', (c) => c.notNull())
+          .addColumn('reason', 'text', (c) => c.notNull())
+          .addColumn('checked_at', 'text')
+          .addColumn('attempted_at', 'text', (c) => c.notNull())
+          .execute();
+        // AUTHN-1b: single-use links an operator-assisted recovery mails out (only the hash is kept).
+        await db.schema
+          .createTable('account_recovery_links')
+          .addColumn('token_hash', 'text', (c) => c.primaryKey())
+          .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id'))
+          .addColumn('email', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'text', (c) => c.notNull())
+          .addColumn('used_at', 'text')
+          .execute();
+      },
+    },
   };
   return { getMigrations: async () => all };
 }

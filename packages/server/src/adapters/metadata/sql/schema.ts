@@ -164,6 +164,8 @@ export interface Database {
   };
   totp_factors: { user_id: number; secret_enc: string; created_at: string; confirmed_at: string | null; last_step: number | null };
   recovery_codes: { user_id: number; code_hash: string; created_at: string; used_at: string | null };
+  email_domain_status: { domain: string; verdict: string; reason: string; checked_at: string | null; attempted_at: string };
+  account_recovery_links: { token_hash: string; user_id: number; email: string; created_at: string; expires_at: string; used_at: string | null };
   security_events: {
     id: Generated<number>;
     user_id: number | null;
