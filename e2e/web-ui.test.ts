@@ -2,16 +2,22 @@
 // the page security rules (strict CSP with no violations, CSRF and cross-site form posts refused).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { openBrowser, type BrowserSession } from '@bulwark/testkit';
+import { freshTotpCode, openBrowser, type BrowserSession } from '@bulwark/testkit';
 import { seed, startRegistry, type TestRegistry } from './support.js';
 
 describe('web UI', () => {
   let env: TestRegistry;
   let browser: BrowserSession;
   let base: string;
+  let waltToken: string;
+  const WALT_PASSWORD = 'Walt-Password-123456';
 
   before(async () => {
     env = await startRegistry(['alice']);
+    // walt signs in to the web UI with a password only (no second factor enrolled), so these
+    // session and CSRF tests need no one-time codes; alice (TOTP) publishes the packages.
+    await env.reg.adminUser('walt', 'walt@example.test', WALT_PASSWORD, { totp: false });
+    waltToken = await env.reg.adminToken('walt');
     base = env.reg.url.replace(/\/$/, '');
     const t = env.users.alice!.token;
     await seed(env.reg, t, { name: 'ui-dep', version: '1.0.0' });
@@ -55,14 +61,14 @@ describe('web UI', () => {
     const { page } = browser;
     await page.goto(`${base}/-/ui/account`);
     assert.match(page.url(), /\/-\/ui\/sign-in\?next=/, 'the account page sends a signed-out browser to sign in');
-    await page.fill('#username', 'alice');
+    await page.fill('#username', 'walt');
     await page.fill('#password', 'not-the-password');
     await page.click('#sign-in');
     assert.match(await page.locator('#error').textContent() ?? '', /Incorrect user name or password/);
-    await page.fill('#password', env.users.alice!.password);
+    await page.fill('#password', WALT_PASSWORD);
     await page.click('#sign-in');
     assert.match(page.url(), /\/-\/ui\/account$/);
-    assert.equal(await page.locator('#account-link').textContent(), 'alice');
+    assert.equal(await page.locator('#account-link').textContent(), 'walt');
     assert.equal(await page.locator('#sessions tbody tr').count(), 1);
     const cookies = await browser.context.cookies();
     const session = cookies.find((c) => c.name === 'bulwark-session');
@@ -72,7 +78,7 @@ describe('web UI', () => {
 
   test('AUTHZ-1b: a token revoked on the account page is refused by the npm API at once', async () => {
     const { page } = browser;
-    const token = env.users.alice!.token;
+    const token = waltToken;
     const whoami = () => fetch(`${base}/-/whoami`, { headers: { authorization: `Bearer ${token}` } });
     assert.equal((await whoami()).status, 200);
     await page.goto(`${base}/-/ui/account`);
@@ -81,13 +87,45 @@ describe('web UI', () => {
     assert.equal((await whoami()).status, 401);
   });
 
+  test('AUTHZ-1a: creating a token in the browser needs a second factor; with one it is shown once and works', async () => {
+    await browser.page.goto(`${base}/-/ui/account/tokens/new`);
+    assert.equal(await browser.page.locator('#need-factor').count(), 1, 'walt has no second factor: no form');
+
+    const ctx = await browser.browser.newContext();
+    try {
+      const page = await ctx.newPage();
+      const alice = env.users.alice!;
+      await page.goto(`${base}/-/ui/sign-in`);
+      await page.fill('#username', 'alice');
+      await page.fill('#password', alice.password);
+      await page.click('#sign-in');
+      const first = await freshTotpCode(alice.totpUri!);
+      await page.fill('#code', first.code);
+      await page.click('#verify-totp');
+      assert.match(page.url(), /\/-\/ui\/account/);
+      await page.goto(`${base}/-/ui/account/tokens/new`);
+      await page.fill('#name', 'from the browser');
+      await page.fill('#packages', 'ui-app');
+      await page.fill('#password', alice.password);
+      await page.fill('#otp', (await freshTotpCode(alice.totpUri!, first.step)).code);
+      await page.click('#create-token');
+      const token = (await page.locator('#new-token').textContent()) ?? '';
+      assert.match(token, /^bwk_[0-9A-Za-z]{38}$/);
+      assert.equal((await fetch(`${base}/-/whoami`, { headers: { authorization: `Bearer ${token}` } })).status, 200);
+      await page.goto(`${base}/-/ui/account`);
+      assert.match(await page.locator('#tokens').textContent() ?? '', /from the browser/);
+    } finally {
+      await ctx.close();
+    }
+  });
+
   test('sessions: a second browser is listed and can be signed out from the first', async () => {
     const other = await browser.browser.newContext();
     try {
       const otherPage = await other.newPage();
       await otherPage.goto(`${base}/-/ui/sign-in`);
-      await otherPage.fill('#username', 'alice');
-      await otherPage.fill('#password', env.users.alice!.password);
+      await otherPage.fill('#username', 'walt');
+      await otherPage.fill('#password', WALT_PASSWORD);
       await otherPage.click('#sign-in');
       assert.match(otherPage.url(), /\/-\/ui\/account$/);
 

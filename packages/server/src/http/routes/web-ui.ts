@@ -16,6 +16,7 @@ import { registerWebUiSecurity } from './web-ui-security.js';
 import { registerWebUiSignIn } from './web-ui-sign-in.js';
 import { registerWebUiSignUp } from './web-ui-sign-up.js';
 import { registerWebUiRecover } from './web-ui-recover.js';
+import { registerWebUiTokens } from './web-ui-tokens.js';
 import { registerWebOtpPages } from './web-otp.js';
 import { registerWebUiPackages } from './web-ui-packages.js';
 
@@ -39,6 +40,7 @@ export async function registerWebUi(app: FastifyInstance, ctx: RouteContext, pan
     registerWebUiSignIn(web, ctx, helpers);
     registerWebUiSignUp(web, ctx, helpers);
     registerWebUiRecover(web, ctx, helpers);
+    registerWebUiTokens(web, ctx, helpers);
     registerWebUiAccount(web, ctx, helpers);
     registerWebUiAssessment(web, ctx, helpers);
     registerWebUiSecurity(web, ctx, helpers);

@@ -59,6 +59,7 @@ export function AccountPage(props: { frame: PageFrame; view: AccountView }): JSX
       ) : ''}
 
       <h2>Access tokens</h2>
+      <p><a href={`${frame.base}/-/ui/account/tokens/new`} id="new-token-link">Create a token</a></p>
       {liveTokens.length === 0 ? (
         <p class="muted">No active tokens.</p>
       ) : (
