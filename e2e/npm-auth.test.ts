@@ -7,6 +7,8 @@ import {
 } from '@bulwark/testkit';
 import { assertFailed, assertOk, out, startRegistry, type TestRegistry } from './support.js';
 
+const WENDY_PASSWORD = 'Wendy-Password-123456';
+
 describe('npm compat: authentication (items 1-4)', () => {
   let env: TestRegistry;
   let proxy: FaultProxy;
@@ -26,6 +28,9 @@ describe('npm compat: authentication (items 1-4)', () => {
   before(async () => {
     // Reads (GET /-/ping) are logged at debug level; an operator who wants to see them turns it on.
     env = await startRegistry(['alice', 'bob'], { config: { logLevel: 'debug' } });
+    // The web-login test signs in with a password only (the second-factor step of that page is
+    // covered by e2e/web-auth.test.ts), so its user has no TOTP.
+    await env.reg.adminUser('wendy', 'wendy@example.test', WENDY_PASSWORD, { totp: false });
     proxy = await startFaultProxy({ target: env.reg.url });
   });
 
@@ -84,7 +89,7 @@ describe('npm compat: authentication (items 1-4)', () => {
     const poll202 = polls.find((e) => e.status === 202);
     assert.ok(poll202?.responseHeaders?.['retry-after'], 'the 202 poll carries Retry-After (else npm spins)');
 
-    const form = await completeWebLogin(loginUrl, 'alice', env.users.alice!.password);
+    const form = await completeWebLogin(loginUrl, 'wendy', WENDY_PASSWORD);
     assert.ok(form.status >= 200 && form.status < 400, `submitting the login form: ${form.status} ${form.text.slice(0, 300)}`);
 
     const r = await running;
@@ -99,7 +104,7 @@ describe('npm compat: authentication (items 1-4)', () => {
     assert.equal(jsonOf(done)?.token, m[1], 'the saved token is the one doneUrl returned');
     const who = await s.npm(['whoami']);
     assertOk(who, 'whoami after web login');
-    assert.equal(who.stdout.trim(), 'alice');
+    assert.equal(who.stdout.trim(), 'wendy');
   });
 
   test('npm compat 3: npm login --auth-type=legacy under a pty saves the token', { skip: ptyAvailable() ? false : '`script` (util-linux) is not installed, no pty available' }, async () => {

@@ -84,7 +84,11 @@ export class WriteSecondFactor {
 
   /** The refusal that asks for a (better) factor: npm's OTP challenge, with browser approval links when available. */
   private async challenge(userId: number, need: SecondFactorNeed, presented: PresentedSecondFactor, intent: WriteIntent, webOtp: WebOtpApprovals | undefined, codeGiven: boolean): Promise<RegistryError> {
-    const fields = webOtp ? await webOtp.start(userId, intent.what, presented.baseUrl) : undefined;
+    // npm follows browser links instead of prompting when they are offered, so they are offered
+    // where a browser is the way: a security key or passkey exists, or the write needs one. A
+    // TOTP-only user keeps npm's "Enter OTP" prompt.
+    const browserWay = need.kind === 'phishing-resistant' || (await this.deps.webauthn.list(userId)).length > 0;
+    const fields = webOtp && browserWay ? await webOtp.start(userId, intent.what, presented.baseUrl) : undefined;
     if (need.kind === 'phishing-resistant') {
       const how = fields ? `${BROWSER_HINT}: ${fields.authUrl}` : 'approve it with a security key in the web UI';
       const message = `This package is critical: ${codeGiven ? 'a one-time code is not enough' : 'this write needs a security key or passkey'}; ${how}.`;

@@ -57,8 +57,14 @@ test('AUTHN-3b: no code: 401 E_OTP_REQUIRED with WWW-Authenticate: OTP; with web
   assert.equal(plain.code, 'E_OTP_REQUIRED');
   assert.equal(plain.headers['www-authenticate'], 'OTP');
   assert.deepEqual(plain.fields, {});
+  // A TOTP-only user keeps npm's "Enter OTP" prompt: no browser links (npm would follow them instead).
   const approvals = webOtp('passkey');
-  const web = await refusal(mfa.assertWrite(tokenActor(1), presented(null), publish, approvals));
+  const totpOnly = await refusal(mfa.assertWrite(tokenActor(1), presented(null), publish, approvals));
+  assert.deepEqual(totpOnly.fields, {});
+  assert.deepEqual(approvals.started, []);
+  // A user with a security key or passkey is offered the browser approval.
+  const withKey = service({ hasKey: true }).mfa;
+  const web = await refusal(withKey.assertWrite(tokenActor(1), presented(null), publish, approvals));
   assert.equal(web.code, 'E_OTP_REQUIRED');
   assert.equal(web.fields.authUrl, 'http://reg.test/-/approve/1');
   assert.equal(web.fields.doneUrl, 'http://reg.test/-/approve/1/done');
