@@ -67,7 +67,7 @@ test('AUTHN-1b: bulwark admin user recover closes every way in, mails a single-u
     assert.ok(linkMail);
     assert.equal(mail.length, 2, 'one notice to the old address, one link to the new one');
     assert.match(linkMail.text, /ticket 42/);
-    const link = /https?:\/\/\S+\/-\/account\/recover\?token=(\S+)/.exec(linkMail.text);
+    const link = /https?:\/\/\S+\/-\/ui\/recover\?token=(\S+)/.exec(linkMail.text);
     assert.ok(link, linkMail.text);
 
     // The link works once.

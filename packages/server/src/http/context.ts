@@ -46,7 +46,7 @@ export interface RouteContext {
   readonly passwordCheck: PasswordCheck;
   /** AUTHN-2a: the password-reset flow asks `canRecoverByEmail(user)` before it mails a link. */
   readonly emailRecovery?: Pick<EmailDomainChecks, 'canRecoverByEmail' | 'assertCanRecoverByEmail'>;
-  /** AUTHN-1b: the page at /-/account/recover?token= checks, then spends, the link an operator recovery mailed. */
+  /** AUTHN-1b: the page at /-/ui/recover?token= checks, then spends, the link an operator recovery mailed. */
   readonly recoveryLinks?: Pick<OperatorRecovery, 'checkLink' | 'consumeLink'>;
   readonly reads: PackageReads;
   readonly writes: PackageWrites;

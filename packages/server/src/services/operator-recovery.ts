@@ -50,7 +50,7 @@ export class OperatorRecovery {
     webauthn: WebAuthnCredentialStore;
     notices: SecurityNotices;
     clock: Clock;
-    /** The page that takes the link's token (`?token=`), e.g. https://registry.example/-/account/recover. */
+    /** The page that takes the link's token (`?token=`), e.g. https://registry.example/-/ui/recover. */
     linkBaseUrl: string;
     linkTtlMs: number;
   }) {}

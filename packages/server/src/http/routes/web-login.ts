@@ -71,7 +71,7 @@ export function registerWebLoginPages(app: FastifyInstance, ctx: RouteContext, w
       if (err.code === 'E_NOT_FOUND') return page(request, reply, 404, { action: null, error: err.message });
       const shown = formError(err);
       if (!shown) throw err;
-      return page(request, reply, statusOf(shown), { action, error: shown.message });
+      return page(request, reply, statusOf(shown, reply), { action, error: shown.message });
     }
     return page(request, reply, 200, { action, done: true });
   });

@@ -61,7 +61,7 @@ export function registerWebOtpPages(app: FastifyInstance, ctx: RouteContext, web
       const shown = formError(err);
       if (!shown) throw err;
       if (shown.headers) reply.headers(shown.headers);
-      return show(request, reply, active, statusOf(shown), shown.message);
+      return show(request, reply, active, statusOf(shown, reply), shown.message);
     }
     await w.approvals.approve(request.params.id, active.user.id, 'totp');
     return show(request, reply, active);

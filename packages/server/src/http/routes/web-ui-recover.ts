@@ -35,7 +35,7 @@ export function registerWebUiRecover(app: FastifyInstance, ctx: RouteContext, we
     } catch (err) {
       const shown = formError(err);
       if (!shown) throw err;
-      return sendPage(reply, statusOf(shown), NewPasswordPage({ frame: web.frame(request, reply), title: 'Recover your account', intro, action: action(token), error: shown.message }));
+      return sendPage(reply, statusOf(shown, reply), NewPasswordPage({ frame: web.frame(request, reply), title: 'Recover your account', intro, action: action(token), error: shown.message }));
     }
     if ((await links.consumeLink(token)).id !== user.id) throw new RegistryError('E_RECOVERY_LINK_INVALID', 'This recovery link was used already.');
     await ctx.webSessions.endOthers(user.id, null);

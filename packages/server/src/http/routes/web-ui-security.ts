@@ -56,7 +56,7 @@ export function registerWebUiSecurity(app: FastifyInstance, ctx: RouteContext, w
     } catch (err) {
       const shown = formError(err);
       if (!shown) throw err;
-      return render(request, reply, active, statusOf(shown), shown.message);
+      return render(request, reply, active, statusOf(shown, reply), shown.message);
     }
     await ctx.webSessions.endOthers(active.user.id, active.session.id);
     web.setSession(reply, await ctx.webSessions.rotate(active.session, active.session.aal, web.client(request)));
@@ -72,7 +72,7 @@ export function registerWebUiSecurity(app: FastifyInstance, ctx: RouteContext, w
     } catch (err) {
       const shown = formError(err);
       if (!shown) throw err;
-      return render(request, reply, active, statusOf(shown), shown.message);
+      return render(request, reply, active, statusOf(shown, reply), shown.message);
     }
   });
 
@@ -87,7 +87,7 @@ export function registerWebUiSecurity(app: FastifyInstance, ctx: RouteContext, w
       if (!shown) throw err;
       // A fresh secret: scanning again is safer than keeping one that was shown with an error.
       const enrolment = await w.factors.beginTotp(active.user);
-      return sendPage(reply, statusOf(shown), TotpEnrolPage({
+      return sendPage(reply, statusOf(shown, reply), TotpEnrolPage({
         frame: web.frame(request, reply), qrSvg: enrolment.qrSvg, secret: enrolment.secret, error: `${shown.message} Scan this new code and try again.`,
       }));
     }

@@ -40,7 +40,7 @@ export function registerWebUiSignIn(app: FastifyInstance, ctx: RouteContext, web
       const shown = formError(err);
       if (!shown) throw err;
       if (shown.headers) reply.headers(shown.headers);
-      return sendPage(reply, statusOf(shown), SignInPage({
+      return sendPage(reply, statusOf(shown, reply), SignInPage({
         frame: web.frame(request, reply), next, userName, error: shown.message, registrationOpen: ctx.webAuth.account.registrationOpen,
       }));
     }
@@ -66,7 +66,7 @@ export function registerWebUiSignIn(app: FastifyInstance, ctx: RouteContext, web
       if (!shown) throw err;
       if (shown.headers) reply.headers(shown.headers);
       const pending = await flows.pending(o);
-      return sendPage(reply, statusOf(shown), SecondFactorPage({ frame: web.frame(request, reply), userName: pending.user.name, next, factors: pending.factors, error: shown.message }));
+      return sendPage(reply, statusOf(shown, reply), SecondFactorPage({ frame: web.frame(request, reply), userName: pending.user.name, next, factors: pending.factors, error: shown.message }));
     }
     return redirectAfterPost(reply, await signInDestination(ctx, web, request, reply, outcome, next, step));
   };
@@ -109,7 +109,7 @@ export function registerWebUiSignIn(app: FastifyInstance, ctx: RouteContext, web
     } catch (err) {
       const shown = formError(err);
       if (!shown) throw err;
-      return newPasswordPage(request, reply, next, statusOf(shown), shown.message);
+      return newPasswordPage(request, reply, next, statusOf(shown, reply), shown.message);
     }
   });
 

@@ -36,7 +36,7 @@ export function registerWebUiSignUp(app: FastifyInstance, ctx: RouteContext, web
     } catch (err) {
       const shown = formError(err);
       if (!shown) throw err;
-      return sendPage(reply, statusOf(shown), SignUpPage({ frame: web.frame(request, reply), error: shown.message, userName, email }));
+      return sendPage(reply, statusOf(shown, reply), SignUpPage({ frame: web.frame(request, reply), error: shown.message, userName, email }));
     }
     // The same answer whether or not the address already had an account (its owner gets a mail).
     return checkMail(`We sent a confirmation link to ${email}. Open it to finish creating your account.`)(request, reply);
@@ -74,7 +74,7 @@ export function registerWebUiSignUp(app: FastifyInstance, ctx: RouteContext, web
     } catch (err) {
       const shown = formError(err);
       if (!shown || shown.code === 'E_LINK_INVALID' || shown.code === 'E_RECOVERY_REFUSED') throw err;
-      return sendPage(reply, statusOf(shown), NewPasswordPage({
+      return sendPage(reply, statusOf(shown, reply), NewPasswordPage({
         frame: web.frame(request, reply), title: 'Choose a new password', intro: 'Choose a new password for your account.',
         action: resetPage(String(request.query.t ?? '')), error: shown.message,
       }));

@@ -46,7 +46,7 @@ export function registerWebUiTokens(app: FastifyInstance, ctx: RouteContext, web
     } catch (err) {
       const shown = isRegistryError(err) ? (formError(err) ?? (err.code === 'E_BAD_REQUEST' || err.code === 'E_BAD_CREDENTIALS' ? err : undefined)) : undefined;
       if (!shown) throw err;
-      return sendPage(reply, statusOf(shown), NewTokenPage({ frame: web.frame(request, reply), error: shown.message, hasSecondFactor }));
+      return sendPage(reply, statusOf(shown, reply), NewTokenPage({ frame: web.frame(request, reply), error: shown.message, hasSecondFactor }));
     }
   });
 }

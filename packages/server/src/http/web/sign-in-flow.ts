@@ -50,7 +50,9 @@ export function formError(err: unknown): RegistryError | undefined {
   return isRegistryError(err) && FORM_ERRORS.has(err.code) ? err : undefined;
 }
 
-export function statusOf(err: RegistryError): number {
+/** The HTTP status of a refusal shown on a page; its headers (Retry-After on 429) go on the reply. */
+export function statusOf(err: RegistryError, reply?: FastifyReply): number {
+  if (reply) for (const [name, value] of Object.entries(err.headers)) reply.header(name, value);
   return ERROR_TABLE[err.code].status;
 }
 
