@@ -133,7 +133,7 @@ describe('bulwark assess against Bulwark', () => {
   test('safety: with --allow-writes, writes stay inside --scope and the account; what stays is reported', async () => {
     proxy.clearExchanges();
     const before = await (await fetch(t.reg.urlOf('left-pad-demo'))).text();
-    const { report, stderr } = await assessCli(proxy.url, ['--user', 'alice', '--password-stdin', '--scope', '@alice', '--allow-writes', '--no-npm'], t.users.alice!.password);
+    const { report, stderr } = await assessCli(proxy.url, ['--user', 'alice', '--password-stdin', '--totp-secret', new URL(t.users.alice!.totpUri).searchParams.get('secret')!, '--scope', '@alice', '--allow-writes', '--no-npm'], t.users.alice!.password);
     const writes = proxy.exchanges.filter(isWrite);
     assert.ok(writes.length > 3, 'write probes ran');
     for (const w of writes) {
@@ -149,7 +149,7 @@ describe('bulwark assess against Bulwark', () => {
     // must then be updated to 'met': MFA at publish (issue 3) flips AUTHN-3b; npm token create with
     // package scopes flips AUTHZ-1a; the unpublish policy + tombstones (issue 6) flip GEN-2a (and
     // empty leftBehind, since unpublish within the window is then allowed).
-    assert.equal(statusOf(report, 'AUTHN-3b'), 'not-met', 'publish needs no second factor on this branch');
+    assert.equal(statusOf(report, 'AUTHN-3b'), 'met', reasonOf(report, 'AUTHN-3b'));
     assert.equal(statusOf(report, 'GEN-2c'), 'not-met', 'no malware scan yet: the EICAR test package was accepted');
     assert.equal(statusOf(report, 'AUTHZ-1a'), 'met', reasonOf(report, 'AUTHZ-1a'));
     assert.equal(statusOf(report, 'GEN-2a'), 'met', reasonOf(report, 'GEN-2a'));
