@@ -1,5 +1,6 @@
 import type { MetadataOps } from '../domain/ports.js';
 import type { ChangeFeed } from './change-feed.js';
+import { IntervalPoller } from './interval-poller.js';
 
 type LogReader = Pick<MetadataOps, 'logSize' | 'listLogEntries'>;
 
@@ -11,39 +12,35 @@ type LogReader = Pick<MetadataOps, 'logSize' | 'listLogEntries'>;
  */
 export class LogFollower {
   private seen = -1;
-  private timer: NodeJS.Timeout | undefined;
-  private running = false;
+  private readonly poller: IntervalPoller;
 
-  constructor(private readonly deps: { store: LogReader; feed: ChangeFeed; intervalMs: number; onError?: (err: unknown) => void }) {}
+  constructor(private readonly deps: { store: LogReader; feed: ChangeFeed; intervalMs: number; onError?: (err: unknown) => void }) {
+    this.poller = new IntervalPoller(() => this.catchUp(), deps.intervalMs, deps.onError);
+  }
 
   async start(): Promise<void> {
     this.seen = await this.deps.store.logSize();
-    this.timer = setInterval(() => void this.poll(), this.deps.intervalMs);
-    this.timer.unref();
+    this.poller.start();
   }
 
-  async poll(): Promise<void> {
-    if (this.running || this.seen < 0) return;
-    this.running = true;
-    try {
-      const size = await this.deps.store.logSize();
-      while (this.seen < size) {
-        const entries = await this.deps.store.listLogEntries(this.seen, 1000);
-        if (entries.length === 0) break;
-        const names = new Set<string>();
-        for (const e of entries) if ('name' in e.event) names.add(e.event.name);
-        for (const name of names) this.deps.feed.packageChanged(name);
-        this.seen = entries[entries.length - 1]!.index + 1;
-      }
-    } catch (err) {
-      this.deps.onError?.(err);
-    } finally {
-      this.running = false;
+  poll(): Promise<void> {
+    return this.poller.runOnce();
+  }
+
+  private async catchUp(): Promise<void> {
+    if (this.seen < 0) return;
+    const size = await this.deps.store.logSize();
+    while (this.seen < size) {
+      const entries = await this.deps.store.listLogEntries(this.seen, 1000);
+      if (entries.length === 0) break;
+      const names = new Set<string>();
+      for (const e of entries) if ('name' in e.event) names.add(e.event.name);
+      for (const name of names) this.deps.feed.packageChanged(name);
+      this.seen = entries[entries.length - 1]!.index + 1;
     }
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+    this.poller.stop();
   }
 }

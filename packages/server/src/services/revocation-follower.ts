@@ -1,5 +1,6 @@
 import type { Clock, MetadataOps } from '../domain/ports.js';
 import type { Accounts } from './accounts.js';
+import { IntervalPoller } from './interval-poller.js';
 
 /** Polls overlap by this much, so a revoking node's clock running a little behind loses nothing. */
 const SKEW_MS = 10_000;
@@ -12,35 +13,29 @@ const SKEW_MS = 10_000;
  */
 export class RevocationFollower {
   private since: Date;
-  private timer: NodeJS.Timeout | undefined;
-  private running = false;
+  private readonly poller: IntervalPoller;
 
   constructor(private readonly deps: { store: Pick<MetadataOps, 'listTokensRevokedSince'>; accounts: Accounts; clock: Clock; intervalMs: number; onError?: (err: unknown) => void }) {
     this.since = deps.clock.now();
+    this.poller = new IntervalPoller(() => this.catchUp(), deps.intervalMs, deps.onError);
   }
 
   start(): void {
-    this.timer = setInterval(() => void this.poll(), this.deps.intervalMs);
-    this.timer.unref();
+    this.poller.start();
   }
 
-  async poll(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    try {
-      const now = this.deps.clock.now();
-      const ids = await this.deps.store.listTokensRevokedSince(new Date(this.since.getTime() - SKEW_MS));
-      this.deps.accounts.forgetRevokedTokens(ids);
-      this.since = now;
-    } catch (err) {
-      this.deps.onError?.(err);
-    } finally {
-      this.running = false;
-    }
+  poll(): Promise<void> {
+    return this.poller.runOnce();
+  }
+
+  private async catchUp(): Promise<void> {
+    const now = this.deps.clock.now();
+    const ids = await this.deps.store.listTokensRevokedSince(new Date(this.since.getTime() - SKEW_MS));
+    this.deps.accounts.forgetRevokedTokens(ids);
+    this.since = now;
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+    this.poller.stop();
   }
 }
