@@ -69,7 +69,12 @@ export class Unpublisher {
   }
 
   /** `PUT /{name}/-rev/{rev}` with versions left out: those versions are unpublished. */
-  async removeVersions(actor: Actor, name: string, versions: readonly string[], rev: string | undefined, policyUrl: string): Promise<void> {
+  removeVersions(actor: Actor, name: string, versions: readonly string[], rev: string | undefined, policyUrl: string): Promise<void> {
+    return this.removeUnderPolicy(actor, name, rev, policyUrl, (all) => all.filter((v) => versions.includes(v.version)));
+  }
+
+  /** Owner unpublish of the versions `pick` chooses, under the policy, in one transaction. */
+  private async removeUnderPolicy(actor: Actor, name: string, rev: string | undefined, policyUrl: string, pick: (all: VersionRecord[]) => VersionRecord[]): Promise<void> {
     const now = this.deps.clock.now();
     const weeklyDownloads = await this.deps.stats.weeklyDownloads(name);
     await this.deps.store.transaction(async (tx) => {
@@ -77,7 +82,7 @@ export class Unpublisher {
       checkRev(current, rev);
       const facts = await this.ownerFacts(tx, actor, name, now);
       const all = await tx.listVersions(name);
-      const removing = all.filter((v) => versions.includes(v.version));
+      const removing = pick(all);
       if (removing.length === 0) throw new RegistryError('E_VERSION_NOT_FOUND', `${name} has none of those versions.`);
       const target = removing.length === all.length ? name : `${name}@${removing.map((v) => v.version).join(', ')}`;
       enforce(decideUnpublish(this.deps.rules, { ...facts, target, weeklyDownloads, policyUrl, now, publishedAt: oldest(removing) }));
@@ -107,18 +112,8 @@ export class Unpublisher {
   }
 
   /** `DELETE /{name}/-rev/{rev}` (`npm unpublish name --force`, or the last version). */
-  async removePackage(actor: Actor, name: string, rev: string | undefined, policyUrl: string): Promise<void> {
-    const now = this.deps.clock.now();
-    const weeklyDownloads = await this.deps.stats.weeklyDownloads(name);
-    await this.deps.store.transaction(async (tx) => {
-      const current = await this.lockPackage(tx, name);
-      checkRev(current, rev);
-      const facts = await this.ownerFacts(tx, actor, name, now);
-      const all = await tx.listVersions(name);
-      enforce(decideUnpublish(this.deps.rules, { ...facts, target: name, weeklyDownloads, policyUrl, now, publishedAt: oldest(all) }));
-      await this.removeWholePackage(tx, current, all, { kind: 'unpublished', actor: facts.user, reason: null }, now);
-    });
-    this.deps.feed.packageChanged(name);
+  removePackage(actor: Actor, name: string, rev: string | undefined, policyUrl: string): Promise<void> {
+    return this.removeUnderPolicy(actor, name, rev, policyUrl, (all) => all);
   }
 
   /**
