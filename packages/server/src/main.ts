@@ -398,11 +398,23 @@ export async function buildRegistry(config: Config, logger: Logger = createLogge
         store: stores.metadata, clock, accounts,
         verifier: new JoseOidcVerifier(config.trustedPublishing.issuers),
         tokenMinutes: config.trustedPublishing.tokenMinutes,
+        // AUTHZ-3a: every maintainer hears of a change to who may publish from CI.
+        notifyOwners: async (name, change, actorName) => {
+          for (const m of await stores.metadata.listMaintainers(name)) {
+            const user = await stores.metadata.findUserById(m.userId);
+            if (user) await auth.notices.notify(user, 'trusted-publisher-changed', { note: `${actorName} ${change} for ${name}.` }, 'trusted-publisher-changed', { package: name });
+          }
+        },
       }),
       secretScanning: new SecretScanning({
         accounts, logger,
         providers: config.secretScanning.providers.map((p) => p.name),
         keys: new ScannerKeyClient(new Map(config.secretScanning.providers.map((p) => [p.name, p.keysUrl]))),
+        // AUTHZ-3b: the owner hears of it, with where the token was found.
+        notify: async ({ userId, tokenDisplay, url, provider }) => {
+          const user = await stores.metadata.findUserById(userId);
+          if (user) await auth.notices.notify(user, 'token-leaked', { tokenDisplay, note: `Reported by ${provider}: found at ${url}` }, 'token-leaked', { provider, url });
+        },
       }),
       secureCookies: config.web.secureCookies === 'always' || (config.web.secureCookies === 'auto' && (config.publicUrl ?? '').startsWith('https:')),
       securityContact: new SecurityContact({

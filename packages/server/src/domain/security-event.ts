@@ -18,7 +18,9 @@ export type SecurityEventKind =
   | 'webauthn-removed'
   | 'email-changed'
   | 'token-created'
-  | 'recovery-started';
+  | 'recovery-started'
+  | 'token-leaked'
+  | 'trusted-publisher-changed';
 
 export interface SecurityEventContext {
   readonly ip?: string | null;

@@ -17,7 +17,9 @@ export type SecurityMailKind =
   | 'recovery-started'
   | 'password-leaked'
   | 'verify-email'
-  | 'sign-up-email-in-use';
+  | 'sign-up-email-in-use'
+  | 'token-leaked'
+  | 'trusted-publisher-changed';
 
 export interface SecurityMailFacts {
   readonly to: string;
@@ -97,6 +99,17 @@ export function securityMail(kind: SecurityMailKind, f: SecurityMailFacts): Mail
     case 'token-created':
       return body('A new access token was created', [
         `A new access token${f.tokenName ? ` "${f.tokenName}"` : ''}${f.tokenDisplay ? ` (${f.tokenDisplay})` : ''} was created for your account.`, ...where(f),
+      ]);
+    case 'token-leaked':
+      return body('An access token of yours was found in public and revoked', [
+        `Your access token${f.tokenName ? ` "${f.tokenName}"` : ''}${f.tokenDisplay ? ` (${f.tokenDisplay})` : ''} was reported by a secret scanner and has been revoked; it no longer works.`,
+        ...(f.note ? [f.note] : []),
+        'Remove it from where it was published, and create a new token if you still need one.',
+      ]);
+    case 'trusted-publisher-changed':
+      return body('The trusted publishers of a package changed', [
+        f.note ?? 'A trusted publisher of a package you maintain was added or removed.',
+        'If you did not expect this, review the package\'s trusted publishers (npm trust list) now.', ...where(f),
       ]);
     case 'passkey-added':
       return body('A new passkey was added', [`A passkey (${f.factor ?? 'unnamed'}) was added to your account; it can sign in without a password.`, ...where(f)]);

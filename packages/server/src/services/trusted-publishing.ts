@@ -101,6 +101,8 @@ export class TrustedPublishing {
     accounts: Accounts;
     verifier: OidcVerifier;
     tokenMinutes: number;
+    /** Tells every maintainer that who may publish from CI changed. */
+    notifyOwners?: (name: string, change: string, actorName: string) => Promise<void>;
   }) {}
 
   /** Who may change a package's trusted publishers: whoever may publish it (or create it, for a pending publisher). */
@@ -135,6 +137,10 @@ export class TrustedPublishing {
       };
       await tx.insertTrustConfig(record);
       return [view(record)];
+    }).then(async (views) => {
+      const where = 'repository' in parsed.claims ? String(parsed.claims.repository) : 'project_path' in parsed.claims ? String(parsed.claims.project_path) : 'a CircleCI project';
+      await this.deps.notifyOwners?.(name, `added a ${parsed.type} trusted publisher (${where})`, (actor as Extract<Actor, { kind: 'user' }>).user.name);
+      return views;
     });
   }
 
@@ -143,6 +149,7 @@ export class TrustedPublishing {
       await this.authorize(tx, actor, name);
       if (!(await tx.deleteTrustConfig(name, id))) throw new RegistryError('E_NOT_FOUND', `${name} has no trusted publisher ${id.slice(0, 60)}.`);
     });
+    await this.deps.notifyOwners?.(name, `removed the trusted publisher ${id}`, actor.kind === 'user' ? actor.user.name : 'someone');
   }
 
   /** `POST /-/npm/v1/oidc/token/exchange/package/NAME`: an ID token in, a 15-minute publish token out. */

@@ -54,6 +54,14 @@ describe('secret scanning reports (AUTHZ-3b)', () => {
     assert.equal(res.statusCode, 200, res.body);
     assert.deepEqual(res.json(), [{ token_raw: token, token_type: 'bulwark_token', label: 'true_positive' }]);
     assert.equal(await live(token), false, 'the next request with it is refused');
+    // The owner is mailed with where it was found, and the account's security log says so.
+    const mail = (await reg.stores.auth.outbox.list(100)).find((m) => m.kind === 'token-leaked');
+    assert.ok(mail, 'a token-leaked mail is queued');
+    assert.equal(mail.to, 'leaky@example.com');
+    assert.match(mail.text, /https:\/\/github\.com\/o\/r\/blob\/abc\/\.npmrc/);
+    assert.ok(!mail.text.includes(token), 'the mail never carries the token');
+    const leaky = (await reg.stores.metadata.findUserByName('leaky'))!;
+    assert.ok((await reg.stores.auth.securityEvents.listForUser(leaky.id, 10)).some((e) => e.kind === 'token-leaked'));
   });
 
   test('AUTHZ-3b: unknown, checksum-invalid and already revoked tokens are false positives', async () => {

@@ -34,6 +34,10 @@ describe('trusted publishing (AUTHZ-3a)', () => {
       payload: JSON.stringify([{ type: 'github', claims: { repository: 'acme/lib', workflow_ref: { file: 'release.yml' } }, permissions: ['createPackage'] }]),
     });
     assert.equal(trust.statusCode, 201, trust.body);
+    // Every maintainer is told that who may publish from CI changed.
+    const mail = (await reg.stores.auth.outbox.list(100)).find((m) => m.kind === 'trusted-publisher-changed');
+    assert.ok(mail, 'the maintainers are mailed');
+    assert.match(mail.text, /added a github trusted publisher \(acme\/lib\) for tp-lib/);
   });
   after(async () => {
     await reg.close();

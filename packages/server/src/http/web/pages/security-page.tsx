@@ -22,6 +22,7 @@ const EVENT_TEXT: Record<SecurityEvent['kind'], string> = {
   'totp-added': 'Authenticator app added', 'totp-removed': 'Authenticator app removed', 'totp-replayed': 'A used one-time code was replayed',
   'recovery-codes-generated': 'Recovery codes generated', 'recovery-code-used': 'Recovery code used', 'webauthn-added': 'Security key or passkey added',
   'webauthn-removed': 'Security key or passkey removed', 'email-changed': 'Email changed', 'token-created': 'Token created', 'recovery-started': 'Account recovery started',
+  'token-leaked': 'Token found in public and revoked', 'trusted-publisher-changed': 'Trusted publishers changed',
 };
 
 const detailText = (e: SecurityEvent): string => Object.entries(e.detail).map(([k, v]) => `${k}: ${String(v)}`).join(', ');
