@@ -2,7 +2,7 @@
 // token and makes nothing visible; `npm stage approve` needs a maintainer's second factor.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { ClientSandbox, totpCode, writePackageDir } from '@bulwark/testkit';
+import { ClientSandbox, freshTotpCode, totpCode, writePackageDir } from '@bulwark/testkit';
 import { assertFailed, assertOk, out, seed, startRegistry, type TestRegistry } from './support.js';
 
 describe('npm stage (AUTHZ-1b, issue 4)', () => {
@@ -49,5 +49,21 @@ describe('npm stage (AUTHZ-1b, issue 4)', () => {
     assertOk(await owner.npm(['stage', 'approve', stageId, '--otp', totpCode(otpauth)]), 'approve with OTP');
     const doc = await (await fetch(`${env.reg.url}staged-lib`)).json() as { versions: Record<string, unknown> };
     assert.ok(doc.versions['1.1.0'], 'published after approval');
+  });
+
+  test('a package set to require staging refuses a direct npm publish; the staged way still works', async () => {
+    const set = await env.reg.cli(['admin', 'packages', 'set', 'staged-lib', '--require-staging']);
+    assert.equal(set.code, 0, set.stderr);
+    const direct = await ci.npm(['publish'], { cwd: await writePackageDir({ name: 'staged-lib', version: '1.2.0' }) });
+    assertFailed(direct, 'direct publish of a staging-only package');
+    assert.match(out(direct), /E_STAGING_REQUIRED|only through npm stage publish/);
+    const staged = await ci.npm(['stage', 'publish', '--json'], { cwd: await writePackageDir({ name: 'staged-lib', version: '1.2.0' }) });
+    assertOk(staged, 'npm stage publish');
+    const id = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/.exec(out(staged))?.[0] ?? '';
+    // The last approval spent this 30-second step's code (replays are refused): take the next one.
+    const code = (await freshTotpCode(otpauth, Math.floor(Date.now() / 30_000))).code;
+    assertOk(await owner.npm(['stage', 'approve', id, '--otp', code]), 'approve');
+    const doc = await (await fetch(`${env.reg.url}staged-lib`)).json() as { versions: Record<string, unknown> };
+    assert.ok(doc.versions['1.2.0']);
   });
 });

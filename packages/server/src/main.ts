@@ -364,7 +364,7 @@ export async function buildRegistry(config: Config, logger: Logger = createLogge
     hasSecurityKey: async (userId) => (await auth.webauthn.list(userId)).length > 0,
   });
   const expires = config.security.expires ? new Date(config.security.expires) : new Date(clock.now().getTime() + 365 * 24 * 3600 * 1000);
-  const publisher = new PublishVersion({ store: stores.metadata, blobs: stores.blobs, clock, feed, limits: config.limits, nameQuarantineHours: config.unpublish.nameQuarantineHours, names, provenance });
+  const publisher = new PublishVersion({ store: stores.metadata, blobs: stores.blobs, clock, feed, limits: config.limits, nameQuarantineHours: config.unpublish.nameQuarantineHours, names, provenance, settings: stores.packageSettings });
   const app = await buildHttpApp(
     {
       accounts,

@@ -156,10 +156,12 @@ export function adminCommand(): Command {
     .option('--no-critical', 'critical again only if it is among the most downloaded')
     .option('--trusted-publishing-only', 'only tokens minted by trusted publishing (OIDC) may publish it (AUTHZ-3a)')
     .option('--no-trusted-publishing-only', 'tokens may publish it again')
+    .option('--require-staging', 'new versions only through npm stage publish and a maintainer\'s approval with a second factor')
+    .option('--no-require-staging', 'direct publishes are accepted again')
     .option('--data-dir <dir>', 'data directory (BULWARK_DATA_DIR, default ./.data)')
-    .action(async (name: string, opts: { requireProvenance?: boolean; critical?: boolean; trustedPublishingOnly?: boolean; dataDir?: string }) => {
-      if (opts.requireProvenance === undefined && opts.critical === undefined && opts.trustedPublishingOnly === undefined) {
-        throw new Error('nothing to set: use --[no-]require-provenance, --[no-]critical or --[no-]trusted-publishing-only');
+    .action(async (name: string, opts: { requireProvenance?: boolean; critical?: boolean; trustedPublishingOnly?: boolean; requireStaging?: boolean; dataDir?: string }) => {
+      if (opts.requireProvenance === undefined && opts.critical === undefined && opts.trustedPublishingOnly === undefined && opts.requireStaging === undefined) {
+        throw new Error('nothing to set: use --[no-]require-provenance, --[no-]critical, --[no-]trusted-publishing-only or --[no-]require-staging');
       }
       await withStores(opts.dataDir, async (stores) => {
         if (!(await stores.metadata.findPackage(name))) throw new Error(`no package ${name}`);
@@ -167,13 +169,15 @@ export function adminCommand(): Command {
           await stores.provenance.setRequireProvenance(name, opts.requireProvenance);
           process.stderr.write(`${name}: require provenance ${opts.requireProvenance ? 'on' : 'off'}\n`);
         }
-        if (opts.critical !== undefined || opts.trustedPublishingOnly !== undefined) {
+        if (opts.critical !== undefined || opts.trustedPublishingOnly !== undefined || opts.requireStaging !== undefined) {
           await stores.packageSettings.set(name, {
             ...(opts.critical !== undefined ? { critical: opts.critical } : {}),
             ...(opts.trustedPublishingOnly !== undefined ? { trustedPublishingOnly: opts.trustedPublishingOnly } : {}),
+            ...(opts.requireStaging !== undefined ? { requireStaging: opts.requireStaging } : {}),
           });
           if (opts.critical !== undefined) process.stderr.write(`${name}: critical ${opts.critical ? 'on' : 'off'} (running nodes apply it on the next write)\n`);
           if (opts.trustedPublishingOnly !== undefined) process.stderr.write(`${name}: trusted publishing only ${opts.trustedPublishingOnly ? 'on' : 'off'}\n`);
+          if (opts.requireStaging !== undefined) process.stderr.write(`${name}: staging required ${opts.requireStaging ? 'on' : 'off'}\n`);
         }
       });
     });

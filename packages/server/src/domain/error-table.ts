@@ -19,6 +19,7 @@ export const ERROR_TABLE: Readonly<Record<ErrorCode, { status: number; meaning: 
   E_AUTH_REQUIRED: { status: 401, meaning: 'The endpoint needs credentials and none were sent.' },
   E_BAD_CREDENTIALS: { status: 401, meaning: 'The user name or password is wrong.' },
   E_TOKEN_INVALID: { status: 401, meaning: 'The token is unknown, revoked, expired or malformed.' },
+  E_STAGING_REQUIRED: { status: 403, meaning: 'The package takes new versions only through npm stage publish and a maintainer\'s approval.' },
   E_OIDC_INVALID: { status: 401, meaning: 'A trusted-publishing ID token is malformed, from an untrusted issuer, expired, for another audience, or its signature does not verify.' },
   E_OIDC_REPLAY: { status: 401, meaning: 'A trusted-publishing ID token was already exchanged once (its jti was seen).' },
   E_OIDC_NO_MATCH: { status: 403, meaning: 'No trusted publisher of the package matches the ID token (repository, workflow, environment, ids or event).' },

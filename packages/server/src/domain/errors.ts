@@ -51,6 +51,7 @@ export type ErrorCode =
   | 'E_CSRF_INVALID'
   | 'E_SIGNATURE_INVALID'
   | 'E_OIDC_INVALID'
+  | 'E_STAGING_REQUIRED'
   | 'E_OIDC_REPLAY'
   | 'E_OIDC_NO_MATCH'
   | 'E_ADVISORY_INVALID'

@@ -4,6 +4,8 @@ export interface PackageSecuritySettings {
   readonly critical: boolean;
   /** Only tokens minted by trusted publishing may publish (AUTHZ-3a, issue 4). */
   readonly trustedPublishingOnly: boolean;
+  /** Every new version must be staged and approved by a maintainer with a second factor (`npm stage`). */
+  readonly requireStaging: boolean;
 }
 
 export interface PackageSecuritySettingsStore {

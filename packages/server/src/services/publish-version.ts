@@ -18,6 +18,7 @@ import { inspectTarball, type TarballLimits } from './inspect-tarball.js';
 import { rebuildPackageDocuments } from './package-documents.js';
 import { recordEvent } from './transparency-log.js';
 import type { Provenance } from './provenance/provenance-service.js';
+import type { PackageSecuritySettingsStore } from '../domain/package-security-settings.js';
 
 export interface PublishLimits extends TarballLimits {
   readonly tarballBytes: number;
@@ -183,6 +184,8 @@ export class PublishVersion {
       names?: { assertPublishable(actor: Actor, name: string): Promise<void> };
       /** AUTHZ-3c: provenance verification and registry signatures. */
       provenance?: Provenance;
+      /** Per-package switches (staging required). */
+      settings?: Pick<PackageSecuritySettingsStore, 'get'>;
     },
   ) {}
 
@@ -232,13 +235,16 @@ export class PublishVersion {
     return { pkg, now, existing, scopeOwnerId, org, parsed, digests, contents, hasInstallScript, user: actor.user };
   }
 
-  async publish(actor: Actor, name: string, body: unknown, policyUrl = '/-/bulwark/policies/unpublish'): Promise<{ name: string; version: string }> {
+  async publish(actor: Actor, name: string, body: unknown, policyUrl = '/-/bulwark/policies/unpublish', options: { viaStage?: boolean } = {}): Promise<{ name: string; version: string }> {
     const { store, blobs, feed } = this.deps;
     if (actor.kind === 'user' && actor.via === 'token' && actor.token.trustedPublisher?.stageOnly) {
       throw new RegistryError('E_FORBIDDEN', 'This trusted publisher may only stage publishes (npm stage publish); an owner approves them.');
     }
     const { pkg, now, existing, scopeOwnerId, org, parsed, digests, contents, hasInstallScript } = await this.preflight(actor, name, body, policyUrl);
     if (actor.kind !== 'user') throw new RegistryError('E_AUTH_REQUIRED', 'You must be logged in to publish packages.');
+    if (!options.viaStage && existing && (await this.deps.settings?.get(name))?.requireStaging) {
+      throw new RegistryError('E_STAGING_REQUIRED', `${name} takes new versions only through npm stage publish, approved by a maintainer with a second factor.`);
+    }
     // AUTHZ-3c: verify any provenance and sign the version before anything is stored.
     const seal = await this.deps.provenance?.sealPublish({ actor, name, version: parsed.version, integrity: digests.integrity, tarball: parsed.tarball, body, at: now });
 

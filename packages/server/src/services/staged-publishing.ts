@@ -119,7 +119,7 @@ export class StagedPublishing {
     if (!(await this.deps.stages.decide(id, 'approved', actor.user.name, this.deps.clock.now()))) {
       throw new RegistryError('E_BAD_REQUEST', 'This staged publish was decided meanwhile.');
     }
-    return this.deps.publisher.publish(actor, stage.name, body);
+    return this.deps.publisher.publish(actor, stage.name, body, undefined, { viaStage: true });
   }
 
   async reject(actor: Actor, id: string, otp: string | undefined, client: { ip: string; userAgent: string }): Promise<void> {

@@ -19,7 +19,7 @@ function service(change: Partial<Omit<WriteSecondFactorOptions, 'webauthn' | 'cr
       checkRecoveryCode: async (_u, code) => { checked.push(`recovery:${code}`); return { remaining: 9 }; },
     },
     critical: { isCritical: async () => isCritical ?? false },
-    settings: { get: async () => ({ critical: false, trustedPublishingOnly: false }) },
+    settings: { get: async () => ({ critical: false, trustedPublishingOnly: false, requireStaging: false }) },
     ...rest,
   };
   return { mfa: new WriteSecondFactor(options), checked };
@@ -111,7 +111,7 @@ test('AUTHN-3c: auth.criticalAaguids applies to the AAGUID the web approval repo
 });
 
 test('AUTHZ-3a: trusted-publishing-only refuses token publishes, whatever the MFA mode, and accepts trusted-publisher tokens', async () => {
-  const { mfa } = service({ mode: 'off', settings: { get: async () => ({ critical: false, trustedPublishingOnly: true }) } });
+  const { mfa } = service({ mode: 'off', settings: { get: async () => ({ critical: false, trustedPublishingOnly: true, requireStaging: false }) } });
   const refused = await refusal(mfa.assertWrite(tokenActor(1, { bypass2fa: true }), presented(null), publish));
   assert.equal(refused.code, 'E_TRUSTED_PUBLISHING_REQUIRED');
   const tp = { provider: 'github', repository: 'acme/lib', workflow: 'release.yml' } as never;

@@ -579,6 +579,12 @@ export function migrations(dialect: 'sqlite' | 'postgres'): MigrationProvider {
           .execute();
       },
     },
+    '0021-require-staging': {
+      async up(db: Kysely<any>) {
+        // Issue 4: a package can require every version to go through \`npm stage\` and an approval.
+        await db.schema.alterTable('package_settings').addColumn('require_staging', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      },
+    },
   };
   return { getMigrations: async () => all };
 }

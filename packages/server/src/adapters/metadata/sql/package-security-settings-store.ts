@@ -7,8 +7,8 @@ export class SqlPackageSecuritySettingsStore implements PackageSecuritySettingsS
   constructor(private readonly db: Kysely<Database>) {}
 
   async get(name: string): Promise<PackageSecuritySettings> {
-    const row = await this.db.selectFrom('package_settings').select(['critical', 'trusted_publishing_only']).where('name', '=', name).executeTakeFirst();
-    return { critical: row?.critical === 1, trustedPublishingOnly: row?.trusted_publishing_only === 1 };
+    const row = await this.db.selectFrom('package_settings').select(['critical', 'trusted_publishing_only', 'require_staging']).where('name', '=', name).executeTakeFirst();
+    return { critical: row?.critical === 1, trustedPublishingOnly: row?.trusted_publishing_only === 1, requireStaging: row?.require_staging === 1 };
   }
 
   async listCritical(): Promise<string[]> {
@@ -17,9 +17,10 @@ export class SqlPackageSecuritySettingsStore implements PackageSecuritySettingsS
   }
 
   async set(name: string, change: Partial<PackageSecuritySettings>): Promise<void> {
-    const values: { critical?: number; trusted_publishing_only?: number } = {};
+    const values: { critical?: number; trusted_publishing_only?: number; require_staging?: number } = {};
     if (change.critical !== undefined) values.critical = change.critical ? 1 : 0;
     if (change.trustedPublishingOnly !== undefined) values.trusted_publishing_only = change.trustedPublishingOnly ? 1 : 0;
+    if (change.requireStaging !== undefined) values.require_staging = change.requireStaging ? 1 : 0;
     if (Object.keys(values).length === 0) return;
     await this.db.insertInto('package_settings').values({ name, require_provenance: 0, ...values })
       .onConflict((c) => c.column('name').doUpdateSet(values)).execute();

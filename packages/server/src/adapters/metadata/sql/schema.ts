@@ -72,7 +72,7 @@ export interface Database {
     attestations?: string | null;
   };
   registry_keys: { keyid: string; public_key: string; private_key_sealed: string; created_at: string; expires_at: string | null };
-  package_settings: { name: string; require_provenance: number; critical?: number; trusted_publishing_only?: number };
+  package_settings: { name: string; require_provenance: number; critical?: number; trusted_publishing_only?: number; require_staging?: number };
   maintainers: { name: string; user_id: number; added_at: string };
   scopes: { scope: string; owner_id: number; claimed_at: string };
   stars: { name: string; user_id: number };
