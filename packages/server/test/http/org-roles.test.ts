@@ -84,6 +84,21 @@ describe('AUTHZ-2a: org roles separate managing people from publishing', () => {
     'npm access grant': async (role) => (await call(role, 'PUT', '/-/team/acme/spare/package', { package: PKG, permissions: 'read-only' })).statusCode,
     'npm org set': async (role) => (await call(role, 'PUT', '/-/org/acme/user', { user: await freshUser(false), role: 'developer' })).statusCode,
     'npm team add': async (role) => (await call(role, 'PUT', '/-/team/acme/spare/user', { user: await freshUser(true) })).statusCode,
+    'npm trust github': async (role) => (await reg.app.inject({
+      method: 'POST', url: `/-/package/${ESC}/trust`, headers: { ...bearer(tokens[role]), 'content-type': 'application/json' },
+      payload: JSON.stringify([{ type: 'github', claims: { repository: `acme/${role}`, workflow_ref: { file: 'release.yml' } }, permissions: ['createPackage'] }]),
+    })).statusCode,
+    'npm stage publish': async (role) => (await reg.app.inject({
+      method: 'POST', url: `/-/stage/package/${ESC}`, headers: { ...bearer(tokens[role]), 'content-type': 'application/json' },
+      payload: JSON.stringify(publishBody({ name: PKG, version: `1.0.${versionSeq++}`, tag: 'next', access: 'public' }).body),
+    })).statusCode,
+    'npm unpublish (a version)': async (role) => {
+      const version = `1.0.${versionSeq++}`;
+      ok(await call('owner', 'PUT', `/${ESC}`, publishBody({ name: PKG, version, tag: 'next', access: 'public' }).body));
+      const d = await doc();
+      const versions = Object.fromEntries(Object.entries(d.versions as Record<string, object>).filter(([v]) => v !== version));
+      return (await call(role, 'PUT', `/${ESC}/-rev/${d._rev}`, { ...d, versions })).statusCode;
+    },
   };
 
   const Y = true;
@@ -98,6 +113,10 @@ describe('AUTHZ-2a: org roles separate managing people from publishing', () => {
     'npm access grant': [Y, Y, N, N, N, N, N],
     'npm org set': [Y, Y, N, N, N, N, N],
     'npm team add': [Y, Y, N, N, N, N, N],
+    // Who may publish from CI is a publish right: admins cannot give themselves a CI identity.
+    'npm trust github': [Y, N, N, N, Y, Y, N],
+    'npm stage publish': [Y, N, N, N, Y, Y, N],
+    'npm unpublish (a version)': [Y, N, N, N, Y, Y, N],
   };
 
   for (const [action, row] of Object.entries(EXPECTED)) {
