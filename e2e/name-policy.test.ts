@@ -5,12 +5,12 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ClientSandbox, cleanEnv, repoRoot, runProcess, writePackageDir } from '@bulwark/testkit';
+import { ClientSandbox, cleanEnv, repoRoot, runProcess, sharedFixturesDir, writePackageDir } from '@bulwark/testkit';
 import { assertFailed, assertOk, out, startRegistry, type TestRegistry } from './support.js';
 
 /** The real list (shared/fixtures/names), or a few of its top rows where the fixtures are absent. */
 async function namesFile(dir: string): Promise<string> {
-  const shared = resolve(process.env.BULWARK_FIXTURES ?? join(repoRoot(), '..', 'shared', 'fixtures'), 'names', 'npm-names-by-downloads.tsv');
+  const shared = resolve(sharedFixturesDir(), 'names', 'npm-names-by-downloads.tsv');
   if (existsSync(shared)) return shared;
   const file = join(dir, 'names.tsv');
   await writeFile(file, 'express\t410000000\nlodash\t640000000\nreact-dom\t580000000\n');

@@ -8,10 +8,10 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ClientSandbox, cliBinPath, putPackage, runProcess, startFaultProxy, writePackageDir, type FaultProxy } from '@bulwark/testkit';
+import { ClientSandbox, cliBinPath, putPackage, runProcess, sharedFixturesDir, startFaultProxy, writePackageDir, type FaultProxy } from '@bulwark/testkit';
 import { assertOk, seed, startRegistry, type TestRegistry } from './support.js';
 
-const FIXTURES = '/work/shared/fixtures/sigstore';
+const FIXTURES = join(sharedFixturesDir(), 'sigstore');
 /** npm's own pacote (the one `npm audit signatures` calls), not a separately installed copy. */
 const pacote = createRequire(join(execFileSync('npm', ['root', '-g'], { encoding: 'utf8' }).trim(), 'npm', 'package.json'))('pacote');
 

@@ -1,6 +1,7 @@
 // Small shared helpers of the testkit: temp directories, hashes, child process runs.
 import { spawn, type SpawnOptions } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -102,4 +103,16 @@ export function sleep(ms: number): Promise<void> {
 /** Formats a run result for assertion messages. */
 export function describeRun(r: RunResult): string {
   return `exit=${r.code} signal=${r.signal}${r.timedOut ? ' (timed out)' : ''}\n--- stdout ---\n${r.stdout}\n--- stderr ---\n${r.stderr}`;
+}
+
+/**
+ * The steering team's shared fixtures (`../shared/fixtures` beside the project): BULWARK_SHARED_FIXTURES,
+ * else beside this checkout, else the machine's /work/shared. Tests that need them fail loudly
+ * without them; they never skip.
+ */
+export function sharedFixturesDir(): string {
+  const candidates = [process.env.BULWARK_SHARED_FIXTURES, join(repoRoot(), '..', 'shared', 'fixtures'), '/work/shared/fixtures'];
+  const found = candidates.find((dir): dir is string => typeof dir === 'string' && existsSync(dir));
+  if (!found) throw new Error(`the shared fixtures are missing (looked in ${candidates.filter(Boolean).join(', ')}); set BULWARK_SHARED_FIXTURES`);
+  return found;
 }

@@ -11,10 +11,10 @@ import { RangeDirectory } from '../../src/adapters/passwords/range-directory.js'
 import { Sha1HashFile } from '../../src/adapters/passwords/sha1-hash-file.js';
 import { PasswordScreening, passwordSha1 } from '../../src/services/password-screening.js';
 import { isRegistryError } from '../../src/domain/errors.js';
-import { repoRoot } from '@bulwark/testkit';
+import { sharedFixturesDir } from '@bulwark/testkit';
 
 // The shared fixtures sit beside the repository (../shared), as in CI; BULWARK_SHARED_FIXTURES overrides.
-const fixtureDir = join(process.env.BULWARK_SHARED_FIXTURES ?? join(repoRoot(), '..', 'shared', 'fixtures'), 'hibp');
+const fixtureDir = join(sharedFixturesDir(), 'hibp');
 
 interface Vector { password: string; sha1: string; pwned: string }
 

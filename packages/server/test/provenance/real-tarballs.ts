@@ -4,8 +4,9 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, mkdtempSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspectTarball } from '../../src/services/inspect-tarball.js';
+import { sharedFixturesDir } from '@bulwark/testkit';
 
-export const FIXTURES = '/work/shared/fixtures/sigstore';
+export const FIXTURES = join(sharedFixturesDir(), 'sigstore');
 export const fixture = (file: string): any => JSON.parse(readFileSync(join(FIXTURES, file), 'utf8'));
 const CACHE = join(tmpdir(), 'bulwark-test-npm-pack-cache');
 

@@ -11,8 +11,9 @@ import { SqlAdvisoryStore } from '../../src/adapters/metadata/sql/advisory-store
 import { FileAdvisorySource, HttpAdvisorySource } from '../../src/adapters/advisories/osv-source.js';
 import type { AdvisorySource, OsvInput } from '../../src/domain/advisories/advisory-source.js';
 import { AdvisoryImport, AdvisorySync } from '../../src/services/advisories/index.js';
+import { sharedFixturesDir } from '@bulwark/testkit';
 
-const FIXTURE = new URL('../../../../../../shared/fixtures/advisories/npm-advisories.jsonl', import.meta.url);
+const FIXTURE = join(sharedFixturesDir(), 'advisories', 'npm-advisories.jsonl');
 
 async function zipOf(files: Record<string, string>): Promise<Buffer> {
   const zip = new yazl.ZipFile();

@@ -5,8 +5,10 @@ import semver from 'semver';
 import type { OsvAffected, OsvRecord } from '../../../src/domain/advisories/osv.js';
 import { parseOsvRecord } from '../../../src/domain/advisories/osv.js';
 import { affectedToNpmRange, isAffectedByOsv, npmRangeToOsvRanges, NPM_MATCH } from '../../../src/domain/advisories/version-ranges.js';
+import { join } from 'node:path';
+import { sharedFixturesDir } from '@bulwark/testkit';
 
-const FIXTURE = new URL('../../../../../../../shared/fixtures/advisories/npm-advisories.jsonl', import.meta.url);
+const FIXTURE = join(sharedFixturesDir(), 'advisories', 'npm-advisories.jsonl');
 
 function loadRecords(): OsvRecord[] {
   return readFileSync(FIXTURE, 'utf8').split('\n').filter(Boolean).map((line) => parseOsvRecord(JSON.parse(line)));
