@@ -8,16 +8,18 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { BrowserContext, CDPSession, Page } from 'playwright-core';
 import {
-  ClientSandbox, SmtpSink, makeTempDir, openBrowser, removeDir, sleep, startFaultProxy, totpCode,
+  ClientSandbox, SmtpSink, makeTempDir, openBrowser, ptyAvailable, removeDir, runInPty, sleep, startFaultProxy, totpCode, writePackageDir,
   type BrowserSession, type FaultProxy,
 } from '@bulwark/testkit';
-import { assertOk, startRegistry, type TestRegistry } from './support.js';
+import { assertFailed, assertOk, out, packument, startRegistry, type TestRegistry } from './support.js';
 
 const CAROL = { name: 'carol', email: 'carol@example.test', password: 'a long and private passphrase 1' };
+const CAROL_NEW_EMAIL = 'carol@new-mail.example.test';
 const LEAKED = 'Summer-2024-password!';
 
 async function freePort(): Promise<number> {
@@ -58,6 +60,8 @@ describe('web sign-in and account security (issue 3)', () => {
   let tmp: string;
   const sandboxes: ClientSandbox[] = [];
   const contexts: BrowserContext[] = [];
+  /** carol's npm, signed in by the `npm login --auth-type=web` test. */
+  let carolNpm: ClientSandbox | undefined;
 
   const mail = (subject: string) => sink.waitForMail(CAROL.email, subject, 15_000);
 
@@ -287,19 +291,50 @@ describe('web sign-in and account security (issue 3)', () => {
     await mail('Your password was changed');
   });
 
+  test('AUTHN-1a, AUTHN-1d: an email change waits for the link mailed to the new address; then both addresses get mail', async () => {
+    const { page } = browser;
+    await page.goto(`${base}/-/ui/account/security`);
+    assert.equal(await page.locator('#current-email').textContent(), CAROL.email);
+    await page.fill('#new-email', CAROL_NEW_EMAIL);
+    await page.fill('#email-password', CAROL.password);
+    await page.click('#change-email-button');
+    assert.match(await page.locator('#notice').textContent() ?? '', /We sent a confirmation link/);
+    assert.equal(await page.locator('#current-email').textContent(), CAROL.email, 'unchanged until the link is opened');
+    const link = SmtpSink.linkIn(await sink.waitForMail(CAROL_NEW_EMAIL, 'Confirm your new email address', 15_000));
+    assert.ok(link?.startsWith(`${base}/-/ui/account/email/confirm?t=`), String(link));
+    await page.goto(link!);
+    assert.match(page.url(), /notice=email-changed/);
+    assert.equal(await page.locator('#current-email').textContent(), CAROL_NEW_EMAIL);
+    const toOld = await sink.waitForMail(CAROL.email, 'Your email address was changed', 15_000);
+    assert.ok(toOld.text.includes(CAROL_NEW_EMAIL), 'the old address is told where mail goes now');
+    await sink.waitForMail(CAROL_NEW_EMAIL, 'This is now your account\'s email address', 15_000);
+    assert.equal((await page.goto(link!))?.status(), 400, 'the link works once');
+    CAROL.email = CAROL_NEW_EMAIL;
+  });
+
   test('AUTHN-1d: removing a security key and making new recovery codes each send mail', async () => {
     const { page } = browser;
     await page.goto(`${base}/-/ui/account/security`);
-    await page.click('#credentials tr:has-text("usb key") button:has-text("Remove")');
+    const usbKey = await page.locator('#remove-credential-id option', { hasText: 'usb key' }).getAttribute('value');
+    await page.selectOption('#remove-credential-id', usbKey!);
+    // A factor is removed only with the current password (a session left open is not enough).
+    await page.fill('#remove-credential-password', 'not the password');
+    await page.click('#remove-credential-button');
+    assert.match(await page.locator('#error').textContent() ?? '', /current password is not correct/);
+    assert.equal(await page.locator('#credentials tbody tr').count(), 2, 'nothing was removed');
+    await page.selectOption('#remove-credential-id', usbKey!);
+    await page.fill('#remove-credential-password', CAROL.password);
+    await page.click('#remove-credential-button');
     assert.match(await page.locator('#notice').textContent() ?? '', /removed/);
     assert.equal(await page.locator('#credentials tbody tr').count(), 1);
     await sink.waitFor((m) => m.to.includes(CAROL.email) && m.subject.includes('A second factor was removed') && m.text.includes('usb key'), 15_000);
-    const before = sink.messages.filter((m) => m.subject.includes('New recovery codes were generated')).length;
+    const regenerated = () => sink.messages.filter((m) => m.to.includes(CAROL.email) && m.subject.includes('New recovery codes were generated')).length;
+    const before = regenerated();
     await page.click('#regenerate-codes');
     const fresh = await page.locator('#recovery-codes li').allTextContents();
     assert.equal(fresh.length, 10);
     assert.ok(!fresh.includes(recoveryCodes[1]!), 'new codes replace the old ones');
-    await sink.waitFor(() => sink.messages.filter((m) => m.to.includes(CAROL.email) && m.subject.includes('New recovery codes were generated')).length > before, 15_000);
+    await sink.waitFor(() => regenerated() > before, 15_000);
   });
 
   test('AUTHN-1e: the security log shows each event of these flows', async () => {
@@ -307,7 +342,8 @@ describe('web sign-in and account security (issue 3)', () => {
     await page.goto(`${base}/-/ui/account/security`);
     const kinds = new Set(await page.locator('#security-log tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-kind'))));
     for (const kind of ['sign-in', 'totp-added', 'recovery-codes-generated', 'second-factor-failed', 'webauthn-added', 'recovery-code-used',
-      'sign-in-new-device', 'password-reset-requested', 'password-reset', 'password-changed', 'webauthn-removed']) {
+      'sign-in-new-device', 'password-reset-requested', 'password-reset', 'password-changed', 'webauthn-removed', 'password-failed',
+      'email-change-requested', 'email-changed']) {
       assert.ok(kinds.has(kind), `the log shows ${kind}; it has ${[...kinds].join(', ')}`);
     }
     assert.deepEqual(browser.problems, [], 'no console errors or CSP violations');
@@ -354,6 +390,47 @@ describe('web sign-in and account security (issue 3)', () => {
     const who = await sandbox.npm(['whoami']);
     assertOk(who, 'npm whoami');
     assert.equal(who.stdout.trim(), 'carol');
+    carolNpm = sandbox;
+  });
+
+  test('AUTHN-3c, AUTHN-2b: a publish of a critical package is approved only by a security key, through npm\'s web OTP flow', { skip: ptyAvailable() ? false : '`script` (util-linux) is not installed, no pty available' }, async () => {
+    assert.ok(carolNpm, 'the npm login test signed carol in');
+    const npm = carolNpm!;
+    assertOk(await npm.npm(['publish', `--otp=${await codes.next()}`], { cwd: await writePackageDir({ name: 'carol-core', version: '1.0.0' }) }), 'first publish with TOTP');
+    const set = await env.reg.cli(['admin', 'packages', 'set', 'carol-core', '--critical']);
+    assert.equal(set.code, 0, set.stderr);
+    const dir = await writePackageDir({ name: 'carol-core', version: '1.0.1' });
+    const byTotp = await npm.npm(['publish', `--otp=${await codes.next()}`], { cwd: dir });
+    assertFailed(byTotp, 'a TOTP code for a critical package');
+    assert.match(out(byTotp), /E_PHISHING_RESISTANT_REQUIRED/);
+
+    // Under a terminal npm follows the 401's authUrl/doneUrl: it prints the page and polls.
+    const seen = proxy.find('PUT', /\/carol-core$/).length;
+    const running = runInPty('npm', ['publish', '--browser=false'], { cwd: dir, env: npm.env(), timeoutMs: 120_000 });
+    let authUrl = '';
+    for (let i = 0; i < 600 && !authUrl; i++) {
+      const challenge = proxy.find('PUT', /\/carol-core$/).slice(seen).find((x) => x.status === 401 && x.responseBody);
+      const raw = challenge?.responseBody;
+      const body = raw ? JSON.parse((challenge!.responseHeaders?.['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw).toString('utf8')) as { authUrl?: string; doneUrl?: string } : undefined;
+      if (body?.authUrl && body.doneUrl) authUrl = body.authUrl;
+      else await sleep(100);
+    }
+    assert.ok(authUrl.startsWith(`${base}/-/ui/approve/`), `the challenge carried authUrl: ${authUrl}`);
+    const { page } = browser;
+    await page.goto(authUrl);
+    assert.match(await page.locator('#what').textContent() ?? '', /carol-core/);
+    assert.match(await page.locator('#critical').textContent() ?? '', /only a security key or passkey/);
+    assert.equal(await page.locator('#approve-totp').count(), 0, 'no TOTP form for a critical write');
+    await page.click('#approve-webauthn');
+    await page.waitForSelector('#approved');
+
+    const r = await running;
+    assert.ok(!r.timedOut, `npm publish timed out:\n${r.output}`);
+    assert.equal(r.code, 0, `npm publish exit ${r.code}:\n${r.output}`);
+    assert.ok(r.output.includes(authUrl), `npm printed the approval page:\n${r.output}`);
+    const retried = proxy.find('PUT', /\/carol-core$/).slice(seen).at(-1);
+    assert.match(String(retried?.headers['npm-otp'] ?? ''), /^bwa_/, 'npm repeated the publish with the approval code');
+    assert.ok((await packument(env.reg, 'carol-core')).versions['1.0.1'], 'the approved version is published');
   });
 
   test('AUTHN-1b: the account recovery policy is served at a stable URL', async () => {

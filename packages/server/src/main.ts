@@ -14,6 +14,7 @@ import { DEFAULT_APPEAL, NameGuard } from './services/name-guard.js';
 import { sqlAuthStores } from './adapters/metadata/sql/auth-stores.js';
 import type { AuthStores } from './domain/auth-stores.js';
 import { Accounts } from './services/accounts.js';
+import { EmailChange } from './services/email-change.js';
 import { AccountSecurity, type CanRecoverByEmail } from './services/account-security.js';
 import { WebSignIn } from './services/web-sign-in.js';
 import { FactorEnrolment } from './services/factor-enrolment.js';
@@ -286,6 +287,9 @@ export function webAuthServices(config: Config, stores: Stores, accounts: Accoun
     totp: auth.totp, gate: auth.secondFactor, webauthn: auth.webauthn, events: auth.securityEvents, notices: auth.notices,
     approvals: new WebOtpApprovalService({ store: web, clock, ttlMs: config.web.otpApprovalMinutes * 60_000 }),
     factors: new FactorEnrolment({ web, clock, totp: auth.totp, webauthn: auth.webauthn, notices: auth.notices }),
+    emailChange: new EmailChange({
+      store: stores.metadata, web, clock, accounts, account, notices: auth.notices, linkTtlMs: config.web.verifyEmailLinkMinutes * 60_000, canRecoverByEmail,
+    }),
     recoveryPolicy: readFileSync(ACCOUNT_RECOVERY_POLICY, 'utf8'),
   };
 }
@@ -362,6 +366,11 @@ export async function buildRegistry(config: Config, logger: Logger = createLogge
   const profile = new NpmProfile({
     store: stores.metadata, accounts, totp: auth.totp, passwords: auth.passwords, notices: auth.notices, throttle: auth.throttle,
     hasSecurityKey: async (userId) => (await auth.webauthn.list(userId)).length > 0,
+    // No row: an account an operator made, whose address the operator vouched for.
+    emailVerified: async (userId) => {
+      const state = await stores.auth.web.accountState(userId);
+      return state === null || state.emailVerifiedAt !== null;
+    },
   });
   const expires = config.security.expires ? new Date(config.security.expires) : new Date(clock.now().getTime() + 365 * 24 * 3600 * 1000);
   const publisher = new PublishVersion({ store: stores.metadata, blobs: stores.blobs, clock, feed, limits: config.limits, nameQuarantineHours: config.unpublish.nameQuarantineHours, names, provenance, settings: stores.packageSettings });

@@ -73,6 +73,7 @@ export const ERROR_TABLE: Readonly<Record<ErrorCode, { status: number; meaning: 
   E_PHISHING_RESISTANT_REQUIRED: { status: 403, meaning: 'The package is critical: the write must be approved with a security key or passkey in the browser (web OTP), not a one-time code.' },
   E_TRUSTED_PUBLISHING_REQUIRED: { status: 403, meaning: 'The package accepts new versions only from its trusted publisher (OIDC), not from tokens.' },
   E_EMAIL_NOT_VERIFIED: { status: 403, meaning: 'The account\'s email address is not confirmed yet; open the link mailed at sign-up.' },
+  E_EMAIL_DOMAIN_ABANDONED: { status: 400, meaning: 'The new email address\'s domain appears abandoned (AUTHN-2a); choose an address at another domain.' },
   E_LINK_INVALID: { status: 400, meaning: 'The mailed link (email confirmation or password reset) is unknown, used already or expired.' },
   E_SIGN_IN_EXPIRED: { status: 400, meaning: 'The sign-in step (second factor, passkey challenge, approval) expired or was not started in this browser; start again.' },
   E_RECOVERY_REFUSED: { status: 403, meaning: 'Password reset by email is refused for this account (e.g. its email domain was abandoned); use a recovery code or ask an operator.' },

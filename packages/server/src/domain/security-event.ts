@@ -17,6 +17,7 @@ export type SecurityEventKind =
   | 'webauthn-added'
   | 'webauthn-removed'
   | 'email-changed'
+  | 'email-change-requested'
   | 'token-created'
   | 'recovery-started'
   | 'token-leaked'

@@ -1,6 +1,6 @@
 import type { ApprovalFactor } from './web-otp.js';
 
-export type AccountLinkPurpose = 'verify-email' | 'reset-password';
+export type AccountLinkPurpose = 'verify-email' | 'reset-password' | 'change-email';
 
 export interface AccountSecurityState {
   /** Null: signed up on the web and not confirmed yet. Accounts made by an operator have no row (trusted). */
@@ -19,6 +19,8 @@ export interface WebOtpApprovalRecord {
   readonly expiresAt: Date;
   readonly approvedAt: Date | null;
   readonly collectedAt: Date | null;
+  /** Only a security key or passkey may approve (a critical package's write, AUTHN-3c). */
+  readonly phishingResistant: boolean;
 }
 
 /** The web sign-in's own tables (issue 3): account state, mailed links, flows, devices, approvals. */
@@ -28,7 +30,11 @@ export interface WebAuthStore {
   setMustChangePassword(userId: number, value: boolean): Promise<void>;
   findUserIdByEmail(email: string): Promise<number | null>;
 
-  insertLink(link: { secretHash: string; userId: number; purpose: AccountLinkPurpose; createdAt: Date; expiresAt: Date }): Promise<void>;
+  /** `newEmail` goes with a 'change-email' link: the address the link confirms. */
+  insertLink(link: { secretHash: string; userId: number; purpose: AccountLinkPurpose; createdAt: Date; expiresAt: Date; newEmail?: string }): Promise<void>;
+  /** Uses a live 'change-email' link once: its user and the address it confirms (atomic). */
+  useEmailChangeLink(secretHash: string, now: Date): Promise<{ userId: number; newEmail: string } | null>;
+  setUserEmail(userId: number, email: string, at: Date): Promise<void>;
   /** Marks a live, unused link used and returns its user; null when unknown, used or expired (atomic). */
   useLink(secretHash: string, purpose: AccountLinkPurpose, now: Date): Promise<number | null>;
   /** Whether the link is live (for showing the form before it is used). */

@@ -16,8 +16,11 @@ export interface WebOtpApproval {
 }
 
 export interface WebOtpApprovals {
-  /** Starts an approval of `what` (e.g. "publish @acme/core@1.2.0") for this user. URLs are absolute. */
-  start(userId: number, what: string, baseUrl: string): Promise<{ readonly authUrl: string; readonly doneUrl: string }>;
+  /**
+   * Starts an approval of `what` (e.g. "publish @acme/core@1.2.0") for this user. URLs are absolute.
+   * `phishingResistant`: only a security key or passkey may approve (a critical package, AUTHN-3c).
+   */
+  start(userId: number, what: string, baseUrl: string, options?: { readonly phishingResistant?: boolean }): Promise<{ readonly authUrl: string; readonly doneUrl: string }>;
   /**
    * Consumes a code presented as `npm-otp`: the factor the user approved with, or null when the
    * code is unknown, already used, expired or another user's. A code works once.

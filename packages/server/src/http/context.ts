@@ -30,6 +30,7 @@ import type { NpmProfile } from '../services/npm-profile.js';
 import type { WebOtpApprovals } from '../domain/web-otp.js';
 import type { AccountSecurity } from '../services/account-security.js';
 import type { WebSignIn } from '../services/web-sign-in.js';
+import type { EmailChange } from '../services/email-change.js';
 import type { FactorEnrolment } from '../services/factor-enrolment.js';
 import type { WebOtpApprovalService } from '../services/web-otp-approvals.js';
 import type { TotpService } from '../services/totp.js';
@@ -109,6 +110,8 @@ export interface WebAuthContext {
   readonly notices: SecurityNotices;
   readonly approvals: WebOtpApprovalService;
   readonly factors: FactorEnrolment;
+  /** Changing the account's email address by a link mailed to the new one (AUTHN-1a, 1d). */
+  readonly emailChange: EmailChange;
   /** The written account recovery policy (docs/account-recovery.md). */
   readonly recoveryPolicy: string;
 }

@@ -40,12 +40,26 @@ export class AccountSecurity {
     return this.deps.registration === 'open';
   }
 
-  private async newLink(userId: number, purpose: AccountLinkPurpose, ttlMs: number): Promise<{ secret: string; expiresAt: Date }> {
+  private async newLink(userId: number, purpose: AccountLinkPurpose, ttlMs: number, newEmail?: string): Promise<{ secret: string; expiresAt: Date }> {
     const secret = randomBytes(32).toString('base64url');
     const now = this.deps.clock.now();
     const expiresAt = new Date(now.getTime() + ttlMs);
-    await this.deps.web.insertLink({ secretHash: sha256(secret), userId, purpose, createdAt: now, expiresAt });
+    await this.deps.web.insertLink({ secretHash: sha256(secret), userId, purpose, createdAt: now, expiresAt, ...(newEmail ? { newEmail } : {}) });
     return { secret, expiresAt };
+  }
+
+  /**
+   * The current password, asked again before a sensitive change. A stolen session must not become
+   * a way to guess the password: the same throttle as sign-in (AUTHN-1e).
+   */
+  async confirmPassword(user: UserRecord, current: string, context: AttemptContext, via: string): Promise<void> {
+    const subject = { account: user.name, ip: context.ip, userId: user.id, userAgent: context.userAgent ?? null };
+    await this.deps.throttle.assertAllowed('password', subject);
+    if (!user.passwordHash || !(await verifyPassword(user.passwordHash, current))) {
+      await this.deps.throttle.recordFailure('password', subject, { via });
+      throw new RegistryError('E_BAD_CREDENTIALS', 'The current password is not correct.');
+    }
+    await this.deps.throttle.recordSuccess('password', subject);
   }
 
   /**
@@ -120,14 +134,7 @@ export class AccountSecurity {
 
   /** Change from the account page: the current password is asked again. */
   async changePassword(user: UserRecord, current: string, next: string, context: AttemptContext): Promise<void> {
-    // A stolen session must not become a way to guess the password: same limits as sign-in.
-    const subject = { account: user.name, ip: context.ip, userId: user.id, userAgent: context.userAgent ?? null };
-    await this.deps.throttle.assertAllowed('password', subject);
-    if (!user.passwordHash || !(await verifyPassword(user.passwordHash, current))) {
-      await this.deps.throttle.recordFailure('password', subject, { via: 'password-change' });
-      throw new RegistryError('E_BAD_CREDENTIALS', 'The current password is not correct.');
-    }
-    await this.deps.throttle.recordSuccess('password', subject);
+    await this.confirmPassword(user, current, context, 'password-change');
     await this.setPassword(user, next, context, 'changed');
   }
 

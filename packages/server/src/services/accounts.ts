@@ -57,6 +57,10 @@ export class Accounts {
 
   constructor(private readonly deps: { store: MetadataStore; clock: Clock; registration: 'open' | 'closed' }) {}
 
+  validateEmail(email: string): void {
+    if (!EMAIL.test(email) || email.length > 254) throw new RegistryError('E_BAD_REQUEST', `"${email.slice(0, 60)}" is not an email address.`);
+  }
+
   validateUserName(name: string): void {
     if (!USER_NAME.test(name) || encodeURIComponent(name) !== name) {
       throw new RegistryError('E_BAD_REQUEST', 'User names are 1-214 characters of lower-case letters, digits, ".", "_" and "-", starting with a letter or digit.');
@@ -66,7 +70,7 @@ export class Accounts {
   /** Operator bootstrap (`bulwark admin user add`) and open registration. */
   async createUser(input: { name: string; email: string; password: string | null; isAdmin: boolean }): Promise<UserRecord> {
     this.validateUserName(input.name);
-    if (!EMAIL.test(input.email) || input.email.length > 254) throw new RegistryError('E_BAD_REQUEST', `"${input.email.slice(0, 60)}" is not an email address.`);
+    this.validateEmail(input.email);
     if (input.password !== null && input.password.length < 10) throw new RegistryError('E_BAD_REQUEST', 'Passwords must be at least 10 characters long.');
     const passwordHash = input.password === null ? null : await hashPassword(input.password);
     return this.deps.store.insertUser({ name: input.name, email: input.email, passwordHash, isAdmin: input.isAdmin });

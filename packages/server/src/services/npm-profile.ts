@@ -47,6 +47,8 @@ export class NpmProfile {
     accounts: Pick<Accounts, 'checkPassword'>;
     totp: TotpService;
     hasSecurityKey: (userId: number) => Promise<boolean>;
+    /** Whether the address on file was confirmed (by a mailed link, or vouched for by the operator who made the account). */
+    emailVerified?: (userId: number) => Promise<boolean>;
     passwords: Pick<PasswordScreening, 'assertAcceptable'>;
     notices: SecurityNotices;
     throttle: Pick<Throttle, 'assertAllowed' | 'recordFailure' | 'recordSuccess'>;
@@ -98,7 +100,7 @@ export class NpmProfile {
       }
     }
     if (typeof body.email === 'string' && body.email !== '' && body.email !== user.email) {
-      throw new RegistryError('E_BAD_REQUEST', 'Change your email address on your account page in the web UI: the new address must be verified first.');
+      throw new RegistryError('E_BAD_REQUEST', 'Change your email address on the account security page of the web UI (/-/ui/account/security): the new address is confirmed by a mailed link and both addresses are told.');
     }
     if (body.password !== undefined && body.password !== null) {
       const change = body.password;
@@ -137,7 +139,7 @@ export class NpmProfile {
     const totp = await this.deps.totp.status(user.id);
     const key = await this.deps.hasSecurityKey(user.id);
     return {
-      name: user.name, email: user.email, email_verified: false,
+      name: user.name, email: user.email, email_verified: this.deps.emailVerified ? await this.deps.emailVerified(user.id) : false,
       tfa: totp === 'off' && !key ? false : { mode: 'auth-and-writes', pending: totp === 'pending' && !key },
       fullname: null, homepage: null, freenode: null, twitter: null, github: null,
       created: user.createdAt.toISOString(), updated: user.updatedAt.toISOString(), cidr_whitelist: null,

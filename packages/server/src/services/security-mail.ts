@@ -18,6 +18,8 @@ export type SecurityMailKind =
   | 'password-leaked'
   | 'verify-email'
   | 'sign-up-email-in-use'
+  | 'email-change-link'
+  | 'email-in-use'
   | 'token-leaked'
   | 'trusted-publisher-changed';
 
@@ -141,6 +143,16 @@ export function securityMail(kind: SecurityMailKind, f: SecurityMailFacts): Mail
         'Welcome! To confirm this address and finish creating your account, open:', ...link(f, 'verify-email'),
         '', 'If you did not sign up, ignore this mail: no account is made with this address without the link.',
       ], false);
+    case 'email-change-link':
+      // Sent to the new address: only its owner can finish the change.
+      return body('Confirm your new email address', [
+        `The account ${f.userName} asked to use this address instead of ${f.otherEmail ?? 'its current one'}. To confirm it, open:`, ...link(f, 'email-change'),
+        '', 'If you did not ask for this, ignore this mail: nothing changes without the link.', ...where(f),
+      ], false);
+    case 'email-in-use':
+      return body('Someone tried to move another account to your address', [
+        'Another account asked to use this email address, which your account already uses. Nothing was changed.', ...where(f),
+      ]);
     case 'sign-up-email-in-use':
       return body('Someone tried to sign up with your address', [
         'Someone tried to create a new account with this email address, which your account already uses. No account was made.',

@@ -16,13 +16,14 @@ const ID = /^[A-Za-z0-9_-]{32}$/;
 export class WebOtpApprovalService implements WebOtpApprovals {
   constructor(private readonly deps: { store: WebAuthStore; clock: Clock; ttlMs: number }) {}
 
-  async start(userId: number, what: string, baseUrl: string): Promise<{ authUrl: string; doneUrl: string }> {
+  async start(userId: number, what: string, baseUrl: string, options: { phishingResistant?: boolean } = {}): Promise<{ authUrl: string; doneUrl: string }> {
     const id = randomBytes(24).toString('base64url');
     const doneSecret = randomBytes(32).toString('base64url');
     const now = this.deps.clock.now();
     await this.deps.store.insertApproval({
       idHash: sha256(id), userId, what: what.slice(0, 300), doneSecretHash: sha256(doneSecret), factor: null,
       createdAt: now, expiresAt: new Date(now.getTime() + this.deps.ttlMs), approvedAt: null, collectedAt: null,
+      phishingResistant: options.phishingResistant === true,
     });
     const base = baseUrl.replace(/\/+$/, '');
     return { authUrl: `${base}/-/ui/approve/${id}`, doneUrl: `${base}/-/v1/approve/${id}/done?secret=${doneSecret}` };
@@ -39,7 +40,10 @@ export class WebOtpApprovalService implements WebOtpApprovals {
 
   /** Marks it approved with the factor just passed (the caller checked the factor). */
   async approve(id: string, userId: number, factor: ApprovalFactor, aaguid: string | null = null): Promise<void> {
-    await this.forPage(id, userId);
+    const record = await this.forPage(id, userId);
+    if (record.phishingResistant && factor !== 'security-key' && factor !== 'passkey') {
+      throw new RegistryError('E_PHISHING_RESISTANT_REQUIRED', 'This write is for a critical package: approve it with a security key or passkey.');
+    }
     if (!(await this.deps.store.approve(sha256(id), factor, aaguid, this.deps.clock.now()))) {
       throw new RegistryError('E_NOT_FOUND', 'This approval request was already approved or has expired.');
     }

@@ -88,7 +88,7 @@ export class WriteSecondFactor {
     // where a browser is the way: a security key or passkey exists, or the write needs one. A
     // TOTP-only user keeps npm's "Enter OTP" prompt.
     const browserWay = need.kind === 'phishing-resistant' || (await this.deps.webauthn.list(userId)).length > 0;
-    const fields = webOtp && browserWay ? await webOtp.start(userId, intent.what, presented.baseUrl) : undefined;
+    const fields = webOtp && browserWay ? await webOtp.start(userId, intent.what, presented.baseUrl, { phishingResistant: need.kind === 'phishing-resistant' }) : undefined;
     if (need.kind === 'phishing-resistant') {
       const how = fields ? `${BROWSER_HINT}: ${fields.authUrl}` : 'approve it with a security key in the web UI';
       const message = `This package is critical: ${codeGiven ? 'a one-time code is not enough' : 'this write needs a security key or passkey'}; ${how}.`;

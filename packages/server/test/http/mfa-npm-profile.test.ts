@@ -38,6 +38,7 @@ describe('npm profile and the OTP challenge (AUTHN-3b, 3c)', () => {
     assert.equal(p.name, 'erin');
     assert.equal(p.tfa, false);
     for (const key of ['email', 'email_verified', 'fullname', 'homepage', 'freenode', 'twitter', 'github', 'created', 'updated', 'cidr_whitelist']) assert.ok(key in p, key);
+    assert.equal(p.email_verified, true, 'an account an operator made: its address counts as vouched for');
     const res = await publish('erin-lib', '1.0.0');
     assert.equal(res.statusCode, 403);
     assert.equal(res.json().code, 'E_MFA_REQUIRED');

@@ -84,3 +84,28 @@ test('AUTHN-3b: an approval needs the same user signed in with a fresh second fa
   assert.equal(await approvals.consume(daveId, token), null, 'the code works once');
   assert.equal(await approvals.consume(daveId, `${WEB_OTP_PREFIX}made-up`), null);
 });
+
+test('AUTHN-3c: an approval for a critical package offers no TOTP form and refuses a TOTP approval', async () => {
+  // A user of her own, so that her TOTP steps are all unused.
+  await reg.user('fay', { password: 'fay-long-password-1' });
+  const config = loadConfig({ file: join(reg.dataDir, 'config.json'), env: {} });
+  const fay = (await reg.stores.metadata.findUserByName('fay'))!;
+  const fayUri = (await totpServiceFor(config, reg.stores).enrolConfirmed(fay)).uri;
+  const fayCode = (stepsAhead: number) => (URI.parse(fayUri) as TOTP).generate({ timestamp: Date.now() + stepsAhead * 30_000 });
+  const { authUrl, doneUrl } = await approvals.start(fay.id, 'publish crit-pkg@1.0.0', PUBLIC, { phishingResistant: true });
+  const browser = new Browser(reg.app);
+  const password = await browser.submit('/-/ui/sign-in', '/-/ui/sign-in', { username: 'fay', password: 'fay-long-password-1', next: path(authUrl) });
+  const second = await browser.submit(String(password.headers.location), '/-/ui/sign-in/totp', { code: fayCode(0), next: path(authUrl) });
+  assert.equal(second.headers.location, path(authUrl));
+  const page = await browser.request('GET', path(authUrl));
+  assert.equal(page.statusCode, 200);
+  assert.match(page.body, /only a security key or passkey can approve/);
+  assert.doesNotMatch(page.body, /id="approve-totp"/, 'no TOTP form');
+  assert.match(page.body, /no security key or passkey/, 'fay has none, and is told what to add');
+  // Posting a code anyway (an old form, a script) approves nothing.
+  const forced = await browser.submit(path(authUrl), `${path(authUrl)}/totp`, { code: fayCode(1) });
+  assert.equal(forced.statusCode, 403);
+  assert.equal((await reg.app.inject({ method: 'GET', url: path(doneUrl) })).statusCode, 202, 'still pending');
+  const id = authUrl.slice(authUrl.lastIndexOf('/') + 1);
+  await assert.rejects(approvals.approve(id, fay.id, 'totp'), { code: 'E_PHISHING_RESISTANT_REQUIRED' });
+});

@@ -41,7 +41,8 @@ export function registerWebOtpPages(app: FastifyInstance, ctx: RouteContext, web
     const record = await w.approvals.forPage(request.params.id, active.user.id);
     const [totp, keys] = await Promise.all([w.totp.isEnrolled(active.user.id), w.webauthn.list(active.user.id)]);
     return sendPage(reply, status, ApprovePage({
-      frame: web.frame(request, reply), id: request.params.id, what: record.what, totp, webauthn: keys.length > 0, approved: record.approvedAt !== null, error,
+      frame: web.frame(request, reply), id: request.params.id, what: record.what, totp: totp && !record.phishingResistant, webauthn: keys.length > 0,
+      critical: record.phishingResistant, approved: record.approvedAt !== null, error,
     }));
   }
 
@@ -54,7 +55,8 @@ export function registerWebOtpPages(app: FastifyInstance, ctx: RouteContext, web
   app.post<{ Params: { id: string }; Body: Record<string, string | undefined> }>('/-/ui/approve/:id/totp', { preHandler: web.protectForm }, async (request, reply) => {
     const active = requireSession(base, request, reply);
     if (!active) return reply;
-    await w.approvals.forPage(request.params.id, active.user.id);
+    const record = await w.approvals.forPage(request.params.id, active.user.id);
+    if (record.phishingResistant) return show(request, reply, active, 403, 'This write is for a critical package: approve it with a security key or passkey.');
     try {
       await w.gate.checkTotp(active.user, String(request.body?.code ?? '').replace(/\s+/g, '').slice(0, 16), web.client(request));
     } catch (err) {

@@ -17,6 +17,7 @@ const NOTICES: Record<string, string> = {
   'key-added': 'The security key was added.',
   'passkey-added': 'The passkey was added. You can now sign in with it, without a password.',
   'key-removed': 'The security key or passkey was removed.',
+  'email-changed': 'Your email address was changed. Both the old and the new address were told.',
 };
 
 /**
@@ -33,7 +34,9 @@ export function registerWebUiSecurity(app: FastifyInstance, ctx: RouteContext, w
     const [totp, recoveryCodes, credentials, events] = await Promise.all([
       w.totp.isEnrolled(active.user.id), w.totp.countRecoveryCodes(active.user.id), w.webauthn.list(active.user.id), w.events.listSecurityEvents(active.user.id, { limit: 100 }),
     ]);
-    return sendPage(reply, status, SecurityPage({ frame: web.frame(request, reply), userName: active.user.name, view: { totp, recoveryCodes, credentials, events, error, notice } }));
+    return sendPage(reply, status, SecurityPage({
+      frame: web.frame(request, reply), userName: active.user.name, email: active.user.email, view: { totp, recoveryCodes, credentials, events, error, notice },
+    }));
   }
 
   /** After a factor is added to an AAL1 session: a new session at AAL2 (rotation on privilege change). */
@@ -61,6 +64,28 @@ export function registerWebUiSecurity(app: FastifyInstance, ctx: RouteContext, w
     await ctx.webSessions.endOthers(active.user.id, active.session.id);
     web.setSession(reply, await ctx.webSessions.rotate(active.session, active.session.aal, web.client(request)));
     return redirectAfterPost(reply, `${page}?notice=password-changed`);
+  });
+
+  // AUTHN-1a/1d: the new address is confirmed by a link mailed to it; the answer is the same
+  // whether or not another account uses it.
+  app.post<{ Body: Form }>('/-/ui/account/security/email', { preHandler: web.protectForm }, async (request, reply) => {
+    const active = requireSession(base, request, reply);
+    if (!active) return reply;
+    const baseUrl = ctx.baseUrlOf(request);
+    const email = String(request.body?.email ?? '').trim().slice(0, 254);
+    try {
+      await w.emailChange.request(active.user, String(request.body?.current ?? ''), email, (secret) => `${baseUrl}/-/ui/account/email/confirm?t=${secret}`, web.client(request));
+    } catch (err) {
+      const shown = formError(err);
+      if (!shown) throw err;
+      return render(request, reply, active, statusOf(shown, reply), shown.message);
+    }
+    return render(request, reply, active, 200, undefined, `We sent a confirmation link to ${email}. Your address changes when you open it; until then mail still goes to ${active.user.email}.`);
+  });
+
+  app.get<{ Querystring: { t?: string } }>('/-/ui/account/email/confirm', async (request, reply) => {
+    await w.emailChange.confirm(String(request.query.t ?? ''), web.client(request));
+    return reply.code(303).header('cache-control', 'no-store').header('location', `${page}?notice=email-changed`).send();
   });
 
   app.post('/-/ui/account/security/totp', { preHandler: web.protectForm }, async (request, reply) => {
@@ -95,10 +120,27 @@ export function registerWebUiSecurity(app: FastifyInstance, ctx: RouteContext, w
     return sendPage(reply, 200, RecoveryCodesPage({ frame: web.frame(request, reply), codes }));
   });
 
-  app.post('/-/ui/account/security/totp/remove', { preHandler: web.protectForm }, async (request, reply) => {
+  /**
+   * Removing a second factor weakens the account: the current password is asked again (throttled),
+   * so that a session left open or stolen cannot strip the factors (AUTHN-1c, 1e).
+   */
+  async function withPassword(request: FastifyRequest<{ Body: Form }>, reply: FastifyReply, active: ActiveSession, via: string, change: () => Promise<void>): Promise<boolean> {
+    try {
+      await w.account.confirmPassword(active.user, String(request.body?.current ?? ''), web.client(request), via);
+      await change();
+      return true;
+    } catch (err) {
+      const shown = formError(err);
+      if (!shown) throw err;
+      await render(request, reply, active, statusOf(shown, reply), shown.message);
+      return false;
+    }
+  }
+
+  app.post<{ Body: Form }>('/-/ui/account/security/totp/remove', { preHandler: web.protectForm }, async (request, reply) => {
     const active = requireSession(base, request, reply);
     if (!active) return reply;
-    await w.factors.removeTotp(active.user, web.client(request));
+    if (!(await withPassword(request, reply, active, 'totp-remove', () => w.factors.removeTotp(active.user, web.client(request))))) return reply;
     return redirectAfterPost(reply, `${page}?notice=totp-removed`);
   });
 
@@ -136,7 +178,7 @@ export function registerWebUiSecurity(app: FastifyInstance, ctx: RouteContext, w
   app.post<{ Body: Form }>('/-/ui/account/security/webauthn/remove', { preHandler: web.protectForm }, async (request, reply) => {
     const active = requireSession(base, request, reply);
     if (!active) return reply;
-    await w.factors.removeCredential(active.user, String(request.body?.id ?? ''), web.client(request));
+    if (!(await withPassword(request, reply, active, 'webauthn-remove', () => w.factors.removeCredential(active.user, String(request.body?.id ?? ''), web.client(request))))) return reply;
     return redirectAfterPost(reply, `${page}?notice=key-removed`);
   });
 }

@@ -585,6 +585,14 @@ export function migrations(dialect: 'sqlite' | 'postgres'): MigrationProvider {
         await db.schema.alterTable('package_settings').addColumn('require_staging', 'integer', (c) => c.notNull().defaultTo(0)).execute();
       },
     },
+    '0022-email-change-and-approval-needs': {
+      async up(db: Kysely<any>) {
+        // AUTHN-1a/1d: a mailed link that confirms a new email address carries that address.
+        await db.schema.alterTable('account_links').addColumn('new_email', 'text').execute();
+        // AUTHN-3c: a browser approval for a critical package's write accepts only a security key or passkey.
+        await db.schema.alterTable('web_otp_approvals').addColumn('phishing_resistant', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      },
+    },
   };
   return { getMigrations: async () => all };
 }

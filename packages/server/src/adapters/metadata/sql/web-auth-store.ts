@@ -4,15 +4,15 @@ import type { AccountLinkPurpose, WebAuthStore, WebOtpApprovalRecord } from '../
 
 /** Tables of migration 0015-web-auth (typed here so schema.ts stays untouched by this feature). */
 interface WebAuthTables {
-  users: { id: number; email: string };
+  users: { id: number; email: string; updated_at: string };
   account_security: { user_id: number; email_verified_at: string | null; must_change_password: number };
-  account_links: { secret_hash: string; user_id: number; purpose: string; created_at: string; expires_at: string; used_at: string | null };
+  account_links: { secret_hash: string; user_id: number; purpose: string; created_at: string; expires_at: string; used_at: string | null; new_email: string | null };
   web_auth_flows: { key_hash: string; user_id: number | null; data: string; expires_at: string };
   known_devices: { user_id: number; device_hash: string; first_seen_at: string };
   web_otp_approvals: {
     id_hash: string; user_id: number; what: string; done_secret_hash: string; factor: string | null; code_hash: string | null;
     created_at: string; expires_at: string; approved_at: string | null; collected_at: string | null; consumed_at: string | null;
-    aaguid: string | null;
+    aaguid: string | null; phishing_resistant: number;
   };
 }
 
@@ -52,11 +52,22 @@ export class SqlWebAuthStore implements WebAuthStore {
     return row ? row.id : null;
   }
 
-  async insertLink(link: { secretHash: string; userId: number; purpose: AccountLinkPurpose; createdAt: Date; expiresAt: Date }) {
+  async insertLink(link: { secretHash: string; userId: number; purpose: AccountLinkPurpose; createdAt: Date; expiresAt: Date; newEmail?: string }) {
     await this.db.insertInto('account_links').values({
       secret_hash: link.secretHash, user_id: link.userId, purpose: link.purpose, created_at: link.createdAt.toISOString(),
-      expires_at: link.expiresAt.toISOString(), used_at: null,
+      expires_at: link.expiresAt.toISOString(), used_at: null, new_email: link.newEmail ?? null,
     }).execute();
+  }
+
+  async useEmailChangeLink(secretHash: string, now: Date) {
+    const row = await this.db.updateTable('account_links').set({ used_at: now.toISOString() })
+      .where('secret_hash', '=', secretHash).where('purpose', '=', 'change-email').where('used_at', 'is', null).where('expires_at', '>', now.toISOString())
+      .returning(['user_id', 'new_email']).executeTakeFirst();
+    return row?.new_email ? { userId: row.user_id, newEmail: row.new_email } : null;
+  }
+
+  async setUserEmail(userId: number, email: string, at: Date) {
+    await this.db.updateTable('users').set({ email, updated_at: at.toISOString() }).where('id', '=', userId).execute();
   }
 
   async useLink(secretHash: string, purpose: AccountLinkPurpose, now: Date) {
@@ -105,6 +116,7 @@ export class SqlWebAuthStore implements WebAuthStore {
     await this.db.insertInto('web_otp_approvals').values({
       id_hash: r.idHash, user_id: r.userId, what: r.what, done_secret_hash: r.doneSecretHash, factor: null, code_hash: null,
       created_at: r.createdAt.toISOString(), expires_at: r.expiresAt.toISOString(), approved_at: null, collected_at: null, consumed_at: null,
+      phishing_resistant: r.phishingResistant ? 1 : 0,
     }).execute();
   }
 
@@ -114,6 +126,7 @@ export class SqlWebAuthStore implements WebAuthStore {
     return {
       idHash: row.id_hash, userId: row.user_id, what: row.what, doneSecretHash: row.done_secret_hash, factor: row.factor as ApprovalFactor | null,
       createdAt: new Date(row.created_at), expiresAt: new Date(row.expires_at), approvedAt: date(row.approved_at), collectedAt: date(row.collected_at),
+      phishingResistant: row.phishing_resistant === 1,
     };
   }
 

@@ -3,7 +3,7 @@ import { WebAuthnButton, WebAuthnError } from './webauthn-button.js';
 
 /** AUTHN-3b: approve one npm write with a fresh second factor. */
 export function ApprovePage(props: {
-  frame: PageFrame; id: string; what: string; totp: boolean; webauthn: boolean; approved: boolean; error?: string | undefined;
+  frame: PageFrame; id: string; what: string; totp: boolean; webauthn: boolean; critical: boolean; approved: boolean; error?: string | undefined;
 }): JSX.Element {
   const base = `${props.frame.base}/-/ui/approve/${props.id}`;
   return (
@@ -16,6 +16,7 @@ export function ApprovePage(props: {
       ) : (
         <>
           <p>Only approve if you ran this command just now.</p>
+          {props.critical ? <p class="notice" id="critical">This package is critical: only a security key or passkey can approve writes to it.</p> : ''}
           {props.webauthn ? (
             <p>
               <WebAuthnButton frame={props.frame} kind="authenticate" id="approve-webauthn" label="Approve with a security key or passkey"
@@ -31,7 +32,11 @@ export function ApprovePage(props: {
               <p><button type="submit" id="approve-totp">Approve</button></p>
             </form>
           ) : ''}
-          {!props.totp && !props.webauthn ? <p class="notice bad">Your account has no second factor to approve with; add one on the account security page.</p> : ''}
+          {!props.totp && !props.webauthn ? (
+            <p class="notice bad" id="no-factor">{props.critical
+              ? 'Your account has no security key or passkey, which writes to this critical package need; add one on the account security page.'
+              : 'Your account has no second factor to approve with; add one on the account security page.'}</p>
+          ) : ''}
         </>
       )}
     </Layout>

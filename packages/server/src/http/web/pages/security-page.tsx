@@ -21,14 +21,14 @@ const EVENT_TEXT: Record<SecurityEvent['kind'], string> = {
   'sign-in-new-device': 'Signed in from a new device', 'second-factor-failed': 'Second factor failed', throttled: 'Attempts throttled',
   'totp-added': 'Authenticator app added', 'totp-removed': 'Authenticator app removed', 'totp-replayed': 'A used one-time code was replayed',
   'recovery-codes-generated': 'Recovery codes generated', 'recovery-code-used': 'Recovery code used', 'webauthn-added': 'Security key or passkey added',
-  'webauthn-removed': 'Security key or passkey removed', 'email-changed': 'Email changed', 'token-created': 'Token created', 'recovery-started': 'Account recovery started',
+  'webauthn-removed': 'Security key or passkey removed', 'email-changed': 'Email changed', 'email-change-requested': 'Email change requested (link mailed to the new address)', 'token-created': 'Token created', 'recovery-started': 'Account recovery started',
   'token-leaked': 'Token found in public and revoked', 'trusted-publisher-changed': 'Trusted publishers changed',
 };
 
 const detailText = (e: SecurityEvent): string => Object.entries(e.detail).map(([k, v]) => `${k}: ${String(v)}`).join(', ');
 
 /** The account security page: password, second factors, recovery codes, and the security log. */
-export function SecurityPage(props: { frame: PageFrame; userName: string; view: SecurityView }): JSX.Element {
+export function SecurityPage(props: { frame: PageFrame; userName: string; email: string; view: SecurityView }): JSX.Element {
   const { frame, view } = props;
   const base = `${frame.base}/-/ui/account/security`;
   return (
@@ -49,6 +49,18 @@ export function SecurityPage(props: { frame: PageFrame; userName: string; view: 
         <p><button type="submit" id="change-password-button">Change password</button></p>
       </form>
 
+      <h2>Email address</h2>
+      <p>Mail about your account and password resets go to <strong id="current-email" safe>{props.email}</strong>.</p>
+      <form method="post" action={`${base}/email`} id="change-email">
+        <CsrfField token={frame.csrf} />
+        <input type="text" name="username" autocomplete="username" value={props.userName} hidden />
+        <label for="new-email">New email address</label>
+        <input id="new-email" name="email" type="email" autocomplete="email" maxlength="254" required />
+        <label for="email-password">Current password</label>
+        <input id="email-password" name="current" type="password" autocomplete="current-password" required />
+        <p><button type="submit" id="change-email-button">Send a confirmation link</button></p>
+      </form>
+
       <h2>Authenticator app</h2>
       {view.totp ? (
         <>
@@ -57,9 +69,12 @@ export function SecurityPage(props: { frame: PageFrame; userName: string; view: 
             <CsrfField token={frame.csrf} />
             <button type="submit" class="secondary" id="regenerate-codes">Make new recovery codes</button>
           </form>{' '}
-          <form method="post" class="inline" action={`${base}/totp/remove`}>
+          <form method="post" action={`${base}/totp/remove`} id="totp-off">
             <CsrfField token={frame.csrf} />
-            <button type="submit" class="secondary" id="remove-totp">Turn off</button>
+            <input type="text" name="username" autocomplete="username" value={props.userName} hidden />
+            <label for="totp-off-password">Current password, to turn the authenticator app off</label>
+            <input id="totp-off-password" name="current" type="password" autocomplete="current-password" required />
+            <p><button type="submit" class="secondary" id="remove-totp">Turn off</button></p>
           </form>
         </>
       ) : (
@@ -73,7 +88,7 @@ export function SecurityPage(props: { frame: PageFrame; userName: string; view: 
       <h2>Security keys and passkeys</h2>
       {view.credentials.length === 0 ? <p class="muted">None yet.</p> : (
         <table id="credentials">
-          <thead><tr><th>Name</th><th>Kind</th><th>Added</th><th>Last used</th><th></th></tr></thead>
+          <thead><tr><th>Name</th><th>Kind</th><th>Added</th><th>Last used</th></tr></thead>
           <tbody>
             {view.credentials.map((c) => (
               <tr>
@@ -81,17 +96,23 @@ export function SecurityPage(props: { frame: PageFrame; userName: string; view: 
                 <td>{c.discoverable ? 'passkey' : 'security key'}</td>
                 <td safe>{when(c.createdAt)}</td>
                 <td safe>{when(c.lastUsedAt) || 'never'}</td>
-                <td>
-                  <form method="post" class="inline" action={`${base}/webauthn/remove`}>
-                    <CsrfField token={frame.csrf} />
-                    <input type="hidden" name="id" value={c.id} />
-                    <button type="submit" class="secondary">Remove</button>
-                  </form>
-                </td>
               </tr>
             ))}
           </tbody>
         </table>
+      )}
+      {view.credentials.length === 0 ? '' : (
+        <form method="post" action={`${base}/webauthn/remove`} id="remove-credential">
+          <CsrfField token={frame.csrf} />
+          <input type="text" name="username" autocomplete="username" value={props.userName} hidden />
+          <label for="remove-credential-id">Remove a key</label>
+          <select id="remove-credential-id" name="id">
+            {view.credentials.map((c) => <option value={c.id} safe>{`${c.name} (${c.discoverable ? 'passkey' : 'security key'})`}</option>)}
+          </select>
+          <label for="remove-credential-password">Current password</label>
+          <input id="remove-credential-password" name="current" type="password" autocomplete="current-password" required />
+          <p><button type="submit" class="secondary" id="remove-credential-button">Remove</button></p>
+        </form>
       )}
       <label for="credential-name">Name for a new key</label>
       <input id="credential-name" name="name" maxlength="64" placeholder="e.g. YubiKey on my keyring" />
