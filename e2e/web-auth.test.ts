@@ -55,6 +55,8 @@ describe('web sign-in and account security (issue 3)', () => {
   let base: string;
   let cdp: CDPSession;
   let codes: Codes;
+  /** The virtual platform authenticator that holds carol's passkey. */
+  let platformAuthenticator = '';
   let recoveryCodes: string[] = [];
   let proxy: FaultProxy;
   let tmp: string;
@@ -212,7 +214,7 @@ describe('web sign-in and account security (issue 3)', () => {
     await page.click('#add-security-key');
     await page.waitForURL(/notice=key-added/);
     await cdp.send('WebAuthn.removeVirtualAuthenticator', { authenticatorId: usb });
-    await virtualAuthenticator('internal');
+    platformAuthenticator = await virtualAuthenticator('internal');
     await page.fill('#credential-name', 'laptop passkey');
     await page.click('#add-passkey');
     await page.waitForURL(/notice=passkey-added/);
@@ -416,13 +418,24 @@ describe('web sign-in and account security (issue 3)', () => {
       else await sleep(100);
     }
     assert.ok(authUrl.startsWith(`${base}/-/ui/approve/`), `the challenge carried authUrl: ${authUrl}`);
+    // The approval is made with a (roaming, non-discoverable) security key: the laptop's passkey
+    // authenticator is unplugged, a USB key is plugged in and added to the account.
     const { page } = browser;
+    await cdp.send('WebAuthn.removeVirtualAuthenticator', { authenticatorId: platformAuthenticator });
+    const usb = await virtualAuthenticator('usb');
+    await page.goto(`${base}/-/ui/account/security`);
+    await page.fill('#credential-name', 'release key');
+    await page.click('#add-security-key');
+    await page.waitForURL(/notice=key-added/);
+    const signCount = async () => ((await cdp.send('WebAuthn.getCredentials', { authenticatorId: usb })).credentials[0]?.signCount ?? -1);
+    const countBefore = await signCount();
     await page.goto(authUrl);
     assert.match(await page.locator('#what').textContent() ?? '', /carol-core/);
     assert.match(await page.locator('#critical').textContent() ?? '', /only a security key or passkey/);
     assert.equal(await page.locator('#approve-totp').count(), 0, 'no TOTP form for a critical write');
     await page.click('#approve-webauthn');
     await page.waitForSelector('#approved');
+    assert.ok(await signCount() > countBefore, 'the security key signed the approval');
 
     const r = await running;
     assert.ok(!r.timedOut, `npm publish timed out:\n${r.output}`);
