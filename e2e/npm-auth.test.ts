@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  ClientSandbox, completeWebLogin, describeRun, nerfDart, ptyAvailable, request, runInPty, sleep, startFaultProxy,
+  ClientSandbox, completeWebLogin, describeRun, freshTotpCode, nerfDart, ptyAvailable, request, runInPty, sleep, startFaultProxy,
   type FaultProxy, type RecordedExchange,
 } from '@bulwark/testkit';
 import { assertFailed, assertOk, out, startRegistry, type TestRegistry } from './support.js';
@@ -13,6 +13,13 @@ describe('npm compat: authentication (items 1-4)', () => {
   let env: TestRegistry;
   let proxy: FaultProxy;
   const sandboxes: ClientSandbox[] = [];
+  // Alice has TOTP and the registry refuses a time step twice: every code here comes from a new step.
+  let aliceStep = -1;
+  const aliceCode = async (): Promise<string> => {
+    const fresh = await freshTotpCode(env.users.alice!.totpUri, aliceStep);
+    aliceStep = fresh.step;
+    return fresh.code;
+  };
 
   async function sandbox(token?: string): Promise<ClientSandbox> {
     const s = await ClientSandbox.create({ registry: proxy.url, token });
@@ -107,7 +114,7 @@ describe('npm compat: authentication (items 1-4)', () => {
     assert.equal(who.stdout.trim(), 'wendy');
   });
 
-  test('npm compat 3: npm login --auth-type=legacy under a pty saves the token', { skip: ptyAvailable() ? false : '`script` (util-linux) is not installed, no pty available' }, async () => {
+  test('npm compat 3: npm login --auth-type=legacy under a pty saves the token (an account without a second factor: the password alone)', { skip: ptyAvailable() ? false : '`script` (util-linux) is not installed, no pty available' }, async () => {
     const s = await sandbox();
     proxy.clearExchanges();
     const r = await runInPty('npm', ['login', '--auth-type=legacy'], {
@@ -115,25 +122,68 @@ describe('npm compat: authentication (items 1-4)', () => {
       env: s.env(),
       timeoutMs: 60_000,
       steps: [
-        { expect: /Username:/i, send: 'alice' },
-        { expect: /Password:/i, send: env.users.alice!.password },
+        { expect: /Username:/i, send: 'wendy' },
+        { expect: /Password:/i, send: WENDY_PASSWORD },
       ],
     });
     assert.ok(!r.timedOut, `npm login (legacy) timed out. Output:\n${r.output}`);
     assert.equal(r.code, 0, `npm login (legacy) exit ${r.code}. Output:\n${r.output}`);
     assert.deepEqual(r.answered, [0, 1], 'both prompts appeared');
-    assert.match(r.output, /Logged in( as alice)?/i);
-    const put = proxy.find('PUT', /^\/-\/user\/org\.couchdb\.user:alice$/).at(-1);
-    assert.ok(put, 'npm sent PUT /-/user/org.couchdb.user:alice');
+    assert.match(r.output, /Logged in( as wendy)?/i);
+    const put = proxy.find('PUT', /^\/-\/user\/org\.couchdb\.user:wendy$/).at(-1);
+    assert.ok(put, 'npm sent PUT /-/user/org.couchdb.user:wendy');
     const body = JSON.parse(put.body.toString('utf8')) as Record<string, unknown>;
-    assert.equal(body.name, 'alice');
-    assert.equal(body._id, 'org.couchdb.user:alice');
+    assert.equal(body.name, 'wendy');
+    assert.equal(body._id, 'org.couchdb.user:wendy');
     const token = (JSON.parse(put.responseBody!.toString('utf8')) as { token?: string }).token;
     assert.ok(token, `the couch login response has a token: ${put.status} ${put.responseBody?.toString()}`);
     const npmrc = await s.readNpmrc();
     assert.ok(npmrc.includes(`${nerfDart(proxy.url)}:_authToken=${token}`), `.npmrc has the token:\n${npmrc}`);
     const who = await s.npm(['whoami']);
     assertOk(who, 'whoami after legacy login');
+    assert.equal(who.stdout.trim(), 'wendy');
+  });
+
+  test('AUTHN-1c: npm login --auth-type=legacy asks for the one-time password after the password (pty) and logs in with it', { skip: ptyAvailable() ? false : '`script` (util-linux) is not installed, no pty available' }, async () => {
+    const alice = env.users.alice!;
+    const login = (s: ClientSandbox, otp: string) => runInPty('npm', ['login', '--auth-type=legacy'], {
+      cwd: s.root,
+      env: s.env(),
+      timeoutMs: 60_000,
+      steps: [
+        { expect: /Username:/i, send: 'alice' },
+        { expect: /Password:/i, send: alice.password },
+        { expect: /Enter OTP:/i, send: otp },
+      ],
+    });
+
+    // A wrong code: npm asked for it, the registry refused it, nothing was saved.
+    const refused = await sandbox();
+    proxy.clearExchanges();
+    const wrong = await login(refused, '000000');
+    assert.ok(!wrong.timedOut, `npm login timed out. Output:\n${wrong.output}`);
+    assert.deepEqual(wrong.answered, [0, 1, 2], `npm prompted for the one-time password after the password. Output:\n${wrong.output}`);
+    assert.notEqual(wrong.code, 0, `a wrong one-time password must fail the login. Output:\n${wrong.output}`);
+    const puts = proxy.find('PUT', /^\/-\/user\/org\.couchdb\.user:alice$/);
+    assert.equal(puts.length, 2, 'the PUT, then the same PUT with npm-otp');
+    assert.equal(puts[0]!.status, 401);
+    assert.equal(puts[0]!.responseHeaders?.['www-authenticate'], 'OTP');
+    assert.equal(puts[0]!.headers['npm-otp'], undefined);
+    assert.equal(puts[1]!.headers['npm-otp'], '000000');
+    assert.ok(puts.every((p) => !p.responseBody?.toString().includes('"token"')), 'no token was issued');
+    assert.doesNotMatch(await refused.readNpmrc().catch(() => ''), /_authToken/, 'no token saved');
+    assertFailed(await refused.npm(['whoami']), 'whoami after a refused login');
+
+    // The right code: logged in, and the token works.
+    const s = await sandbox();
+    const ok = await login(s, await aliceCode());
+    assert.ok(!ok.timedOut, `npm login timed out. Output:\n${ok.output}`);
+    assert.equal(ok.code, 0, `npm login exit ${ok.code}. Output:\n${ok.output}`);
+    assert.deepEqual(ok.answered, [0, 1, 2]);
+    assert.match(ok.output, /Logged in( as alice)?/i);
+    assert.match(await s.readNpmrc(), /_authToken=/);
+    const who = await s.npm(['whoami']);
+    assertOk(who, 'whoami after legacy login with the one-time password');
     assert.equal(who.stdout.trim(), 'alice');
   });
 
@@ -174,12 +224,17 @@ describe('npm compat: authentication (items 1-4)', () => {
     const rev = doc.json?._rev;
     assert.ok(typeof rev === 'string' && rev.length > 0, `the user doc has _rev: ${doc.text}`);
     const merged = { ...doc.json, _id: 'org.couchdb.user:alice', name: 'alice', password: alice.password, type: 'user', roles: [], date: new Date().toISOString() };
-    const put = await request<{ token?: string; error?: string }>(env.reg.urlOf(`-/user/org.couchdb.user:alice/-rev/${encodeURIComponent(rev)}`), {
+    const rePut = (otp?: string) => request<{ token?: string; error?: string }>(env.reg.urlOf(`-/user/org.couchdb.user:alice/-rev/${encodeURIComponent(rev)}`), {
       method: 'PUT',
       basic: { user: 'alice', password: alice.password },
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...(otp ? { 'npm-otp': otp } : {}) },
       body: JSON.stringify(merged),
     });
+    // Alice has TOTP: Basic credentials alone get the OTP challenge, as on the first PUT (AUTHN-1c).
+    const challenged = await rePut();
+    assert.equal(challenged.status, 401, challenged.text);
+    assert.equal(challenged.json?.token, undefined);
+    const put = await rePut(await aliceCode());
     assert.ok(put.status >= 200 && put.status < 300, `PUT …/-rev/${rev} -> ${put.status} ${put.text}`);
     assert.ok(put.json?.token, `the response carries a token: ${put.text}`);
     const who = await request<{ username?: string }>(env.reg.urlOf('-/whoami'), { token: put.json.token });

@@ -2,7 +2,7 @@
 // failed login, a publish and a logout, and none of the passwords or tokens appear in its output.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { publishBody, putPackage, request, sleep, totpCode } from '@bulwark/testkit';
+import { freshTotpCode, publishBody, putPackage, request, sleep } from '@bulwark/testkit';
 import { startRegistry, type TestRegistry } from './support.js';
 
 describe('logs', () => {
@@ -15,9 +15,11 @@ describe('logs', () => {
 
   test('structured request logs carry request ids; passwords and tokens never appear', async () => {
     const alice = env.users.alice!;
+    // Alice has TOTP: the legacy login carries the code (AUTHN-1c).
+    const loginCode = await freshTotpCode(alice.totpUri);
     const login = await request(env.reg.urlOf('-/user/org.couchdb.user:alice'), {
       method: 'PUT',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', 'npm-otp': loginCode.code },
       body: JSON.stringify({ _id: 'org.couchdb.user:alice', name: 'alice', password: alice.password, type: 'user', roles: [] }),
     });
     assert.equal(login.status, 201, login.text);
@@ -31,7 +33,7 @@ describe('logs', () => {
     assert.equal(failed.status, 401);
     const p = publishBody({ name: 'logged-pkg', version: '1.0.0', registryUrl: env.reg.url });
     // A login token is not an automation token: the publish carries the second factor (AUTHN-3b).
-    assert.equal((await putPackage(env.reg.url, 'logged-pkg', p.body, issued, { 'npm-otp': totpCode(alice.totpUri) })).status, 201);
+    assert.equal((await putPackage(env.reg.url, 'logged-pkg', p.body, issued, { 'npm-otp': (await freshTotpCode(alice.totpUri, loginCode.step)).code })).status, 201);
     const whoami = await request(env.reg.urlOf('-/whoami'), { token: alice.token });
     assert.equal(whoami.status, 200);
     const logout = await request(env.reg.urlOf(`-/user/token/${encodeURIComponent(issued)}`), { method: 'DELETE', token: issued });

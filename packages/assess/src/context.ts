@@ -1,4 +1,5 @@
 import { ProbeHttp, isObject } from './http.js';
+import { FreshTotpCodes } from './totp.js';
 import type { Evidence, ItemId, Status } from './types.js';
 
 /** What the operator declares for what cannot be observed (docs/assess-questionnaire.example.yaml). */
@@ -50,6 +51,8 @@ export class ProbeContext {
   readonly http: ProbeHttp;
   readonly leftBehind: string[] = [];
   readonly notes: string[] = [];
+  /** Every --totp-secret code of this run (sign-in and writes) comes from here, one per time step. */
+  readonly totpCodes = new FreshTotpCodes();
   private samplesPromise: Promise<SampleVersion[]> | undefined;
   private readonly shared = new Map<string, Promise<unknown>>();
 

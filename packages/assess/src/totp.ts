@@ -30,3 +30,22 @@ export function totpCode(secret: string, at: Date = new Date(), stepOffset = 0):
   const code = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
   return String(code).padStart(6, '0');
 }
+
+/**
+ * Codes for one run, each from a time step not used before: a registry that refuses a replayed
+ * code (as it should, AUTHN-1c) would refuse the second code of a step, so the sign-in and every
+ * write after it draw their codes here, waiting for the next 30-second step when needed.
+ */
+export class FreshTotpCodes {
+  private lastStep = -1;
+
+  async next(secret: string): Promise<string> {
+    let now = Date.now();
+    if (Math.floor(now / 30_000) <= this.lastStep) {
+      await new Promise((resolve) => setTimeout(resolve, (this.lastStep + 1) * 30_000 - now + 250));
+      now = Date.now();
+    }
+    this.lastStep = Math.floor(now / 30_000);
+    return totpCode(secret, new Date(now));
+  }
+}

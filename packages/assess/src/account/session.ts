@@ -1,6 +1,5 @@
 import type { ProbeContext } from '../context.js';
 import { evidenceOf, isObject, type HttpAnswer } from '../http.js';
-import { totpCode } from '../totp.js';
 import type { Evidence } from '../types.js';
 
 export interface AccountToken {
@@ -46,7 +45,7 @@ export function accountToken(ctx: ProbeContext): Promise<TokenOutcome> {
     evidence.push(evidenceOf(answer, `sign-in as ${account.user}`, 'account'));
     const challenged = isOtpChallenge(answer);
     if (challenged && account.totpSecret) {
-      answer = await couchLogin(ctx, account.user, account.password, totpCode(account.totpSecret));
+      answer = await couchLogin(ctx, account.user, account.password, await ctx.totpCodes.next(account.totpSecret));
       evidence.push(evidenceOf(answer, 'sign-in retried with npm-otp from --totp-secret', 'account'));
     }
     const token = isObject(answer.json) && typeof answer.json.token === 'string' ? answer.json.token : null;

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { encodePackagePath, type ProbeContext } from '../context.js';
 import { evidenceOf, isObject, type HttpAnswer } from '../http.js';
-import { totpCode } from '../totp.js';
 import type { Evidence } from '../types.js';
 import { publishBody } from './tarball.js';
 import { accountToken, bearer, couchLogin, isOtpChallenge } from './session.js';
@@ -57,18 +56,8 @@ async function runWriteChecks(ctx: ProbeContext): Promise<WriteChecks> {
   const run = randomBytes(4).toString('hex');
   const nameA = `${ctx.scope}/bulwark-assess-${run}`;
   const published = new Set<string>();
-  // A registry that refuses a replayed code (as it should, AUTHN-1c) needs a new 30-second step
-  // for every write, so the probe waits for one instead of reusing a code.
-  let lastStep = -1;
-  const freshCode = async (secret: string): Promise<string> => {
-    let now = Date.now();
-    if (Math.floor(now / 30_000) <= lastStep) {
-      await new Promise((resolve) => setTimeout(resolve, (lastStep + 1) * 30_000 - now + 250));
-      now = Date.now();
-    }
-    lastStep = Math.floor(now / 30_000);
-    return totpCode(secret, new Date(now));
-  };
+  // A new 30-second step for every write, never the sign-in's (the registry refuses a replayed code).
+  const freshCode = (secret: string): Promise<string> => ctx.totpCodes.next(secret);
 
   const publish = async (name: string, version: string, files: Record<string, string>, as = token, withOtp = false): Promise<HttpAnswer> => {
     const { body } = publishBody(ctx.http.url(''), name, version, files);

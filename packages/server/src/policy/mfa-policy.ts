@@ -8,7 +8,20 @@ export type MfaMode = 'all-writes' | 'critical-only' | 'off';
 /** Every write of npm-registry-api.md 1.4 that goes through the OTP challenge. */
 export type WriteAction =
   | 'publish' | 'unpublish' | 'deprecate' | 'package-update' | 'dist-tag' | 'owner' | 'access'
-  | 'org' | 'team' | 'token-create' | 'token-revoke' | 'profile' | 'tfa' | 'trust';
+  | 'org' | 'team' | 'token-create' | 'token-revoke' | 'profile' | 'tfa' | 'trust'
+  /** Trading the password for a token at npm's legacy login (AUTHN-1c). */
+  | 'login'
+  /** Turning the authenticator app off with `npm profile disable-2fa`. */
+  | 'tfa-remove';
+
+/**
+ * Actions that need the account's second factor whenever it has one, whatever `mfa.required`
+ * says: a password alone must neither get a token nor take the factor away (AUTHN-1c). An
+ * account without a factor still signs in with its password (it needs a token to enrol one).
+ */
+export function asksFactorWheneverEnrolled(action: WriteAction): boolean {
+  return action === 'login' || action === 'tfa-remove';
+}
 
 export interface WriteFacts {
   readonly mode: MfaMode;
@@ -43,10 +56,13 @@ export const BROWSER_HINT = 'approve it in the browser with a security key or pa
  * code; a user with no second factor is refused, except when turning one on.
  */
 export function decideSecondFactorNeed(f: WriteFacts): SecondFactorNeed {
-  if (f.via === 'operator' || f.trustedPublisher) return NONE;
+  if (f.via === 'operator') return NONE;
+  const enrolled = f.enrolled.totp || f.enrolled.webauthn;
+  // Before the token exemptions: an automation token must not remove the factor either.
+  if (asksFactorWheneverEnrolled(f.action)) return enrolled ? { kind: 'any' } : NONE;
+  if (f.trustedPublisher) return NONE;
   if (f.mode === 'off') return NONE;
   if (f.mode === 'critical-only' && !f.critical) return NONE;
-  const enrolled = f.enrolled.totp || f.enrolled.webauthn;
   // Enrolling must stay possible for an account that has no factor yet.
   if (f.action === 'tfa' && !enrolled) return NONE;
   if (f.bypass2fa) {

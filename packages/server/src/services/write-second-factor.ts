@@ -4,7 +4,7 @@ import type { PackageSecuritySettingsStore } from '../domain/package-security-se
 import { WEB_OTP_PREFIX, type WebOtpApprovals } from '../domain/web-otp.js';
 import type { ApprovingFactor } from '../policy/critical-authenticator.js';
 import { enforce } from '../policy/decision.js';
-import { BROWSER_HINT, decidePresentedFactor, decideSecondFactorNeed, type MfaMode, type SecondFactorNeed, type WriteAction } from '../policy/mfa-policy.js';
+import { BROWSER_HINT, asksFactorWheneverEnrolled, decidePresentedFactor, decideSecondFactorNeed, type MfaMode, type SecondFactorNeed, type WriteAction } from '../policy/mfa-policy.js';
 import type { CriticalPackages } from './critical-packages.js';
 import type { SecondFactorGate } from './second-factor-gate.js';
 import type { TotpService } from './totp.js';
@@ -60,7 +60,7 @@ export class WriteSecondFactor {
       throw new RegistryError('E_TRUSTED_PUBLISHING_REQUIRED', `${intent.packageName} accepts new versions only from its trusted publisher (npm publish from its CI workflow with OIDC), not from tokens.`);
     }
     const mode = intent.alwaysNeedsFactor ? 'all-writes' : this.deps.mode;
-    if (mode === 'off') return null;
+    if (mode === 'off' && !asksFactorWheneverEnrolled(intent.action)) return null;
     const need = decideSecondFactorNeed({
       mode,
       action: intent.action,
@@ -95,6 +95,10 @@ export class WriteSecondFactor {
       // Without a code npm can still follow the links (401 + OTP); with a TOTP code it must stop.
       if (codeGiven || !fields) return new RegistryError('E_PHISHING_RESISTANT_REQUIRED', message, fields ? { fields: { ...fields } } : undefined);
       return new RegistryError('E_OTP_REQUIRED', message, { headers: { 'www-authenticate': 'OTP' }, fields: { ...fields } });
+    }
+    if (intent.action === 'login') {
+      const how = fields ? `, or approve the sign-in in the browser: ${fields.authUrl}` : ' (or a recovery code)';
+      return new RegistryError('E_OTP_REQUIRED', `This account has two-factor authentication: enter the one-time password from your authenticator app${how}.`, { headers: { 'www-authenticate': 'OTP' }, ...(fields ? { fields: { ...fields } } : {}) });
     }
     const message = fields
       ? `This operation requires a one-time password: pass --otp=<code> from your authenticator app, or approve it in the browser: ${fields.authUrl}`

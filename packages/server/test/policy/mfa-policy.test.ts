@@ -70,3 +70,14 @@ test('AUTHN-3c: automation tokens on critical packages follow mfa.automationToke
   // Trusted publishing stays allowed: the OIDC identity is the factor.
   assert.equal(need({ critical: true, trustedPublisher: true, automationTokensOnCritical: false }).kind, 'none');
 });
+
+test('AUTHN-1c: signing in and removing the factor ask an enrolled account for it in every mode, even from an automation token; an account without one passes', () => {
+  for (const action of ['login', 'tfa-remove'] as const) {
+    for (const mode of ['all-writes', 'critical-only', 'off'] as const) {
+      assert.equal(need({ action, mode, via: 'password' }).kind, 'any', `${action} ${mode}`);
+      assert.equal(need({ action, mode, enrolled: { totp: false, webauthn: true } }).kind, 'any', `${action} ${mode} webauthn`);
+      assert.equal(need({ action, mode, enrolled: { totp: false, webauthn: false } }).kind, 'none', `${action} ${mode} no factor`);
+    }
+    assert.equal(need({ action, bypass2fa: true }).kind, 'any', `${action} automation token`);
+  }
+});

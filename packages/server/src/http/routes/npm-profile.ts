@@ -10,7 +10,12 @@ export function registerNpmProfile(app: FastifyInstance, ctx: RouteContext): voi
   app.post('/-/npm/v1/user', async (request, reply) => {
     const body = request.body;
     const tfa = isJsonObject(body) && body.tfa !== undefined;
-    const actor = await writeActorOf(ctx, request, tfa ? { action: 'tfa', what: 'change two-factor authentication' } : { action: 'profile', what: 'change your profile' });
+    // Turning the factor off needs that factor whatever mfa.required says (with the password, checked by the service).
+    const removing = tfa && isJsonObject(body.tfa) && body.tfa.mode === 'disable';
+    const intent = removing
+      ? { action: 'tfa-remove' as const, what: 'turn off two-factor authentication' }
+      : tfa ? { action: 'tfa' as const, what: 'change two-factor authentication' } : { action: 'profile' as const, what: 'change your profile' };
+    const actor = await writeActorOf(ctx, request, intent);
     const result = await ctx.profile.post(actor, body, { ip: request.ip, userAgent: request.headers['user-agent'] ?? null });
     return reply.header('cache-control', 'no-store').send(result);
   });
