@@ -395,6 +395,34 @@ describe('web sign-in and account security (issue 3)', () => {
     carolNpm = sandbox;
   });
 
+  test('AUTHN-3a: npm login --auth-type=web is completed in the browser with a passkey alone', async () => {
+    const sandbox = await ClientSandbox.create({ registry: proxy.url });
+    sandboxes.push(sandbox);
+    const seen = proxy.find('POST', /\/-\/v1\/login$/).length;
+    const running = sandbox.npm(['login', '--auth-type=web', '--browser=false'], { timeoutMs: 120_000 });
+    let loginUrl = '';
+    for (let i = 0; i < 200 && !loginUrl; i++) {
+      const post = proxy.find('POST', /\/-\/v1\/login$/).slice(seen).at(-1);
+      const body = post?.responseBody ? JSON.parse(post.responseBody.toString('utf8')) as { loginUrl?: string } : undefined;
+      if (body?.loginUrl) loginUrl = body.loginUrl;
+      else await sleep(100);
+    }
+    assert.ok(loginUrl.startsWith(`${base}/-/v1/login/`), loginUrl);
+    // The first browser holds the passkey authenticator; sign it out so the login page asks.
+    const { page } = browser;
+    await page.goto(`${base}/-/ui/account`);
+    await page.click('#sign-out');
+    await page.goto(loginUrl);
+    await page.click('#passkey-sign-in');
+    await page.waitForURL(loginUrl);
+    await page.click('#allow-npm');
+    assert.match(await page.locator('#done').textContent() ?? '', /Return to your terminal/);
+    assertOk(await running, 'npm login (web, passkey)');
+    const who = await sandbox.npm(['whoami']);
+    assertOk(who, 'npm whoami');
+    assert.equal(who.stdout.trim(), 'carol');
+  });
+
   test('AUTHN-3c, AUTHN-2b: a publish of a critical package is approved only by a security key, through npm\'s web OTP flow', { skip: ptyAvailable() ? false : '`script` (util-linux) is not installed, no pty available' }, async () => {
     assert.ok(carolNpm, 'the npm login test signed carol in');
     const npm = carolNpm!;
