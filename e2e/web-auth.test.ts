@@ -73,6 +73,21 @@ describe('web sign-in and account security (issue 3)', () => {
     return context.newPage();
   }
 
+  /** Starts `npm login --auth-type=web` through the recording proxy; the loginUrl it was given. */
+  async function startWebLogin(sandbox: ClientSandbox): Promise<{ running: ReturnType<ClientSandbox['npm']>; loginUrl: string }> {
+    const seen = proxy.find('POST', /\/-\/v1\/login$/).length;
+    const running = sandbox.npm(['login', '--auth-type=web', '--browser=false'], { timeoutMs: 120_000 });
+    let loginUrl = '';
+    for (let i = 0; i < 200 && !loginUrl; i++) {
+      const post = proxy.find('POST', /\/-\/v1\/login$/).slice(seen).at(-1);
+      const body = post?.responseBody ? JSON.parse(post.responseBody.toString('utf8')) as { loginUrl?: string } : undefined;
+      if (body?.loginUrl) loginUrl = body.loginUrl;
+      else await sleep(100);
+    }
+    assert.ok(loginUrl.startsWith(`${base}/-/v1/login/`), loginUrl);
+    return { running, loginUrl };
+  }
+
   async function signInWithPassword(page: Page, name: string, password: string): Promise<void> {
     await page.goto(`${base}/-/ui/sign-in`);
     await page.fill('#username', name);
@@ -366,15 +381,7 @@ describe('web sign-in and account security (issue 3)', () => {
   test('AUTHN-1c: npm login --auth-type=web is completed in the browser with password and TOTP', async () => {
     const sandbox = await ClientSandbox.create({ registry: proxy.url });
     sandboxes.push(sandbox);
-    const running = sandbox.npm(['login', '--auth-type=web', '--browser=false'], { timeoutMs: 120_000 });
-    let loginUrl = '';
-    for (let i = 0; i < 200 && !loginUrl; i++) {
-      const post = proxy.find('POST', /\/-\/v1\/login$/).at(-1);
-      const body = post?.responseBody ? JSON.parse(post.responseBody.toString('utf8')) as { loginUrl?: string } : undefined;
-      if (body?.loginUrl) loginUrl = body.loginUrl;
-      else await sleep(100);
-    }
-    assert.ok(loginUrl.startsWith(`${base}/-/v1/login/`), loginUrl);
+    const { running, loginUrl } = await startWebLogin(sandbox);
     const page = await newBrowserPage();
     await page.goto(loginUrl);
     await page.fill('#username', CAROL.name);
@@ -398,16 +405,7 @@ describe('web sign-in and account security (issue 3)', () => {
   test('AUTHN-3a: npm login --auth-type=web is completed in the browser with a passkey alone', async () => {
     const sandbox = await ClientSandbox.create({ registry: proxy.url });
     sandboxes.push(sandbox);
-    const seen = proxy.find('POST', /\/-\/v1\/login$/).length;
-    const running = sandbox.npm(['login', '--auth-type=web', '--browser=false'], { timeoutMs: 120_000 });
-    let loginUrl = '';
-    for (let i = 0; i < 200 && !loginUrl; i++) {
-      const post = proxy.find('POST', /\/-\/v1\/login$/).slice(seen).at(-1);
-      const body = post?.responseBody ? JSON.parse(post.responseBody.toString('utf8')) as { loginUrl?: string } : undefined;
-      if (body?.loginUrl) loginUrl = body.loginUrl;
-      else await sleep(100);
-    }
-    assert.ok(loginUrl.startsWith(`${base}/-/v1/login/`), loginUrl);
+    const { running, loginUrl } = await startWebLogin(sandbox);
     // The first browser holds the passkey authenticator; sign it out so the login page asks.
     const { page } = browser;
     await page.goto(`${base}/-/ui/account`);

@@ -25,6 +25,11 @@ export type CanRecoverByEmail = (user: { id: number; name: string; email: string
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
 const LINK_SECRET = /^[A-Za-z0-9_-]{43}$/;
 
+/** How a mailed link's secret is stored and looked up; null for a secret of the wrong shape. */
+export function linkHashOf(secret: string): string | null {
+  return LINK_SECRET.test(secret) ? sha256(secret) : null;
+}
+
 /**
  * Account self-service behind the web pages (AUTHN-1a, 1b, 1d, 2d): sign-up with email
  * confirmation, password change, and password reset by a mailed link. Mailed links carry 256
@@ -40,7 +45,8 @@ export class AccountSecurity {
     return this.deps.registration === 'open';
   }
 
-  private async newLink(userId: number, purpose: AccountLinkPurpose, ttlMs: number, newEmail?: string): Promise<{ secret: string; expiresAt: Date }> {
+  /** A single-use mailed link: 256 random bits, only the SHA-256 stored. `newEmail` goes with 'change-email'. */
+  async newLink(userId: number, purpose: AccountLinkPurpose, ttlMs: number, newEmail?: string): Promise<{ secret: string; expiresAt: Date }> {
     const secret = randomBytes(32).toString('base64url');
     const now = this.deps.clock.now();
     const expiresAt = new Date(now.getTime() + ttlMs);
@@ -94,7 +100,8 @@ export class AccountSecurity {
 
   /** Opens a verification link once; returns the user whose address is now confirmed. */
   async verifyEmail(secret: string): Promise<UserRecord> {
-    const userId = LINK_SECRET.test(secret) ? await this.deps.web.useLink(sha256(secret), 'verify-email', this.deps.clock.now()) : null;
+    const hash = linkHashOf(secret);
+    const userId = hash ? await this.deps.web.useLink(hash, 'verify-email', this.deps.clock.now()) : null;
     const user = userId === null ? null : await this.deps.store.findUserById(userId);
     if (!user) throw new RegistryError('E_LINK_INVALID', 'This confirmation link is unknown, used already or expired.');
     await this.deps.web.setEmailVerified(user.id, this.deps.clock.now());
@@ -160,7 +167,8 @@ export class AccountSecurity {
 
   /** Whether a reset link is live (the form is shown only then). */
   async resetLinkUser(secret: string): Promise<UserRecord | null> {
-    const userId = LINK_SECRET.test(secret) ? await this.deps.web.peekLink(sha256(secret), 'reset-password', this.deps.clock.now()) : null;
+    const hash = linkHashOf(secret);
+    const userId = hash ? await this.deps.web.peekLink(hash, 'reset-password', this.deps.clock.now()) : null;
     return userId === null ? null : this.deps.store.findUserById(userId);
   }
 

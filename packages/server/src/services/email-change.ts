@@ -1,15 +1,11 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { RegistryError } from '../domain/errors.js';
 import type { Clock, MetadataStore } from '../domain/ports.js';
 import type { UserRecord } from '../domain/records.js';
 import type { WebAuthStore } from '../domain/web-auth-store.js';
-import type { AccountSecurity, CanRecoverByEmail } from './account-security.js';
+import { linkHashOf, type AccountSecurity, type CanRecoverByEmail } from './account-security.js';
 import type { Accounts } from './accounts.js';
 import type { AttemptContext } from './second-factor-gate.js';
 import type { SecurityNotices } from './security-notices.js';
-
-const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
-const LINK_SECRET = /^[A-Za-z0-9_-]{43}$/;
 
 /**
  * Changing an account's email address (AUTHN-1a, 1d; anchors 3.7). The address is a recovery
@@ -21,7 +17,7 @@ const LINK_SECRET = /^[A-Za-z0-9_-]{43}$/;
  */
 export class EmailChange {
   constructor(private readonly deps: {
-    store: MetadataStore; web: WebAuthStore; clock: Clock; accounts: Pick<Accounts, 'validateEmail'>; account: Pick<AccountSecurity, 'confirmPassword'>;
+    store: MetadataStore; web: WebAuthStore; clock: Clock; accounts: Pick<Accounts, 'validateEmail'>; account: Pick<AccountSecurity, 'confirmPassword' | 'newLink'>;
     notices: SecurityNotices; linkTtlMs: number; canRecoverByEmail?: CanRecoverByEmail | undefined;
   }) {}
 
@@ -41,10 +37,7 @@ export class EmailChange {
       if (other) await this.deps.notices.notify(other, 'email-in-use', facts);
       return;
     }
-    const secret = randomBytes(32).toString('base64url');
-    const now = this.deps.clock.now();
-    const expiresAt = new Date(now.getTime() + this.deps.linkTtlMs);
-    await this.deps.web.insertLink({ secretHash: sha256(secret), userId: user.id, purpose: 'change-email', createdAt: now, expiresAt, newEmail: email });
+    const { secret, expiresAt } = await this.deps.account.newLink(user.id, 'change-email', this.deps.linkTtlMs, email);
     await this.deps.notices.notify(user, 'email-change-link', { ...facts, to: email, otherEmail: user.email, singleUseLink: linkUrl(secret), linkExpiresAt: expiresAt },
       'email-change-requested', { to: email });
   }
@@ -52,7 +45,8 @@ export class EmailChange {
   /** Opens the link once: the address changes, counts as verified, and both addresses get mail. */
   async confirm(secret: string, context: AttemptContext): Promise<UserRecord> {
     const now = this.deps.clock.now();
-    const link = LINK_SECRET.test(secret) ? await this.deps.web.useEmailChangeLink(sha256(secret), now) : null;
+    const hash = linkHashOf(secret);
+    const link = hash ? await this.deps.web.useEmailChangeLink(hash, now) : null;
     const user = link ? await this.deps.store.findUserById(link.userId) : null;
     if (!link || !user) throw new RegistryError('E_LINK_INVALID', 'This confirmation link is unknown, used already or expired; ask for the change again.');
     const owner = await this.deps.web.findUserIdByEmail(link.newEmail);
