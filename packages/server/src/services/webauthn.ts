@@ -1,11 +1,16 @@
-import {
-  generateAuthenticationOptions, generateRegistrationOptions, verifyAuthenticationResponse, verifyRegistrationResponse,
-  type AuthenticationResponseJSON, type PublicKeyCredentialCreationOptionsJSON, type PublicKeyCredentialRequestOptionsJSON,
-  type RegistrationResponseJSON,
+import type {
+  AuthenticationResponseJSON, PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON, RegistrationResponseJSON,
 } from '@simplewebauthn/server';
 import { RegistryError } from '../domain/errors.js';
 import type { Clock } from '../domain/ports.js';
 import type { AuthenticatorTransport, WebAuthnCredentialRecord, WebAuthnCredentialStore } from '../domain/webauthn-store.js';
+
+/**
+ * The library is loaded on first use: with its ASN.1 and COSE stack it adds about 4 MB of heap and
+ * 15 MB of resident memory, which a registry whose users have no security keys never needs.
+ */
+let library: Promise<typeof import('@simplewebauthn/server')> | undefined;
+const webauthnLibrary = () => (library ??= import('@simplewebauthn/server'));
 
 export interface WebAuthnOptions {
   readonly store: WebAuthnCredentialStore;
@@ -46,6 +51,7 @@ export class WebAuthnService {
 
   async registrationOptions(user: { id: number; name: string }, purpose: CredentialPurpose): Promise<PublicKeyCredentialCreationOptionsJSON> {
     const existing = await this.deps.store.listForUser(user.id);
+    const { generateRegistrationOptions } = await webauthnLibrary();
     return generateRegistrationOptions({
       rpName: this.deps.rpName, rpID: this.deps.rpId, userName: user.name, userID: userHandle(user.id as number) as Uint8Array<ArrayBuffer>,
       attestationType: 'none',
@@ -61,7 +67,7 @@ export class WebAuthnService {
   async register(userId: number, response: RegistrationResponseJSON, expectedChallenge: string, purpose: CredentialPurpose, name: string): Promise<WebAuthnCredentialRecord> {
     let verification;
     try {
-      verification = await verifyRegistrationResponse({
+      verification = await (await webauthnLibrary()).verifyRegistrationResponse({
         response, expectedChallenge, expectedOrigin: [...this.deps.origins], expectedRPID: this.deps.rpId,
         requireUserVerification: purpose === 'passkey',
       });
@@ -89,6 +95,7 @@ export class WebAuthnService {
   async authenticationOptions(userId: number | null): Promise<PublicKeyCredentialRequestOptionsJSON> {
     const credentials = userId === null ? [] : await this.deps.store.listForUser(userId);
     if (userId !== null && credentials.length === 0) throw new RegistryError('E_WEBAUTHN_INVALID', 'No security key is registered for this account.');
+    const { generateAuthenticationOptions } = await webauthnLibrary();
     return generateAuthenticationOptions({
       rpID: this.deps.rpId,
       allowCredentials: credentials.map((c) => ({ id: c.id, transports: [...c.transports] })),
@@ -110,7 +117,7 @@ export class WebAuthnService {
     }
     let verification;
     try {
-      verification = await verifyAuthenticationResponse({
+      verification = await (await webauthnLibrary()).verifyAuthenticationResponse({
         response, expectedChallenge, expectedOrigin: [...this.deps.origins], expectedRPID: this.deps.rpId,
         credential: { id: credential.id, publicKey: fromB64url(credential.publicKey) as Uint8Array<ArrayBuffer>, counter: credential.counter, transports: [...credential.transports] },
         requireUserVerification: passwordless,

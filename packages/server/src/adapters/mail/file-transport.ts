@@ -1,6 +1,6 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createTransport, type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { MailMessage, MailTransport } from '../../domain/mail.js';
 
 /**
@@ -8,15 +8,15 @@ import type { MailMessage, MailTransport } from '../../domain/mail.js';
  * a laptop install needs no mail server. `onWritten` tells the operator where to look.
  */
 export class FileTransport implements MailTransport {
-  private readonly composer: Transporter;
+  // nodemailer is loaded with the first message: most hours of a registry's life send none.
+  private composer: Promise<Transporter> | undefined;
   private counter = 0;
 
-  constructor(private readonly directory: string, private readonly onWritten: (file: string, message: MailMessage) => void = () => {}) {
-    this.composer = createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
-  }
+  constructor(private readonly directory: string, private readonly onWritten: (file: string, message: MailMessage) => void = () => {}) {}
 
   async send(message: MailMessage & { readonly from: string }): Promise<void> {
-    const info = await this.composer.sendMail({ from: message.from, to: message.to, subject: message.subject, text: message.text });
+    this.composer ??= import('nodemailer').then(({ createTransport }) => createTransport({ streamTransport: true, buffer: true, newline: 'unix' }));
+    const info = await (await this.composer).sendMail({ from: message.from, to: message.to, subject: message.subject, text: message.text });
     await mkdir(this.directory, { recursive: true, mode: 0o700 });
     const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}-${++this.counter}.eml`;
     const file = join(this.directory, name);
