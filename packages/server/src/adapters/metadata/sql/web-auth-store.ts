@@ -60,9 +60,7 @@ export class SqlWebAuthStore implements WebAuthStore {
   }
 
   async useEmailChangeLink(secretHash: string, now: Date) {
-    const row = await this.db.updateTable('account_links').set({ used_at: now.toISOString() })
-      .where('secret_hash', '=', secretHash).where('purpose', '=', 'change-email').where('used_at', 'is', null).where('expires_at', '>', now.toISOString())
-      .returning(['user_id', 'new_email']).executeTakeFirst();
+    const row = await this.claimLink(secretHash, 'change-email', now);
     return row?.new_email ? { userId: row.user_id, newEmail: row.new_email } : null;
   }
 
@@ -71,10 +69,15 @@ export class SqlWebAuthStore implements WebAuthStore {
   }
 
   async useLink(secretHash: string, purpose: AccountLinkPurpose, now: Date) {
-    const row = await this.db.updateTable('account_links').set({ used_at: now.toISOString() })
-      .where('secret_hash', '=', secretHash).where('purpose', '=', purpose).where('used_at', 'is', null).where('expires_at', '>', now.toISOString())
-      .returning('user_id').executeTakeFirst();
+    const row = await this.claimLink(secretHash, purpose, now);
     return row ? row.user_id : null;
+  }
+
+  /** Marks a live, unused link used in one conditional UPDATE; its row, or undefined. */
+  private claimLink(secretHash: string, purpose: AccountLinkPurpose, now: Date) {
+    return this.db.updateTable('account_links').set({ used_at: now.toISOString() })
+      .where('secret_hash', '=', secretHash).where('purpose', '=', purpose).where('used_at', 'is', null).where('expires_at', '>', now.toISOString())
+      .returning(['user_id', 'new_email']).executeTakeFirst();
   }
 
   async peekLink(secretHash: string, purpose: AccountLinkPurpose, now: Date) {
